@@ -1,0 +1,210 @@
+import * as core from '@actions/core';
+import { InputError } from './errors.js';
+import { parseBool, parseEnum, parseKeyValues, parseList } from './parse.js';
+import { parseImage, type ImageName } from './plan/image-ref.js';
+
+/** Every input name, once. action.yml must declare exactly these (a test checks). */
+export const Input = {
+  Image: 'image',
+  Platforms: 'platforms',
+  Bin: 'bin',
+  Context: 'context',
+  Dockerfile: 'dockerfile',
+  BuilderImage: 'builder-image',
+  RuntimeImage: 'runtime-image',
+  Features: 'features',
+  Profile: 'profile',
+  Tags: 'tags',
+  Flavor: 'flavor',
+  Labels: 'labels',
+  Push: 'push',
+  PushByDigest: 'push-by-digest',
+  Registry: 'registry',
+  Username: 'username',
+  Password: 'password',
+  Cache: 'cache',
+  CacheMode: 'cache-mode',
+  CacheMounts: 'cache-mounts',
+  Qemu: 'qemu',
+  BuildxVersion: 'buildx-version',
+  Driver: 'driver',
+  Provenance: 'provenance',
+  Sbom: 'sbom',
+  BuildArgs: 'build-args',
+  DryRun: 'dry-run',
+  Mode: 'mode',
+  Digests: 'digests',
+  Summary: 'summary',
+} as const;
+export type InputName = (typeof Input)[keyof typeof Input];
+
+/**
+ * Defaults, identical to action.yml's (a test checks). The runner applies action.yml defaults; we
+ * apply them again so `node dist/index.js` with a bare environment behaves the same.
+ */
+export const DEFAULTS: Record<InputName, string> = {
+  image: '',
+  platforms: '',
+  bin: '',
+  context: '.',
+  dockerfile: '',
+  'builder-image': '',
+  'runtime-image': 'chainguard/static:latest',
+  features: '',
+  profile: 'release',
+  tags: '',
+  flavor: '',
+  labels: '',
+  push: 'auto',
+  'push-by-digest': 'false',
+  registry: '',
+  username: '',
+  password: '',
+  cache: 'gha',
+  'cache-mode': 'max',
+  'cache-mounts': 'false',
+  qemu: 'auto',
+  'buildx-version': '',
+  driver: 'docker-container',
+  provenance: 'false',
+  sbom: 'false',
+  'build-args': '',
+  'dry-run': 'false',
+  mode: 'build',
+  digests: '',
+  summary: 'true',
+};
+
+export const CACHE_TYPES = ['gha', 'registry', 'local', 'none'] as const;
+export const DRIVERS = ['docker-container', 'docker'] as const;
+export const MODES = ['build', 'merge'] as const;
+export const PROVENANCE = ['false', 'true', 'min', 'max'] as const;
+
+export interface Inputs {
+  readonly images: readonly ImageName[];
+  /** Raw platforms input; resolved against MUSLRUST_PLATFORMS in the plan. */
+  readonly platformsRaw: string;
+  readonly bin: string;
+  readonly context: string;
+  readonly dockerfile: string;
+  readonly builderImage: string;
+  readonly runtimeImage: string;
+  readonly features: readonly string[];
+  readonly profile: string;
+  readonly tags: string;
+  readonly flavor: string;
+  readonly labels: ReadonlyArray<readonly [string, string]>;
+  readonly push: 'auto' | 'true' | 'false';
+  readonly pushByDigest: boolean;
+  readonly registry: string;
+  readonly username: string;
+  readonly password: string;
+  readonly cache: (typeof CACHE_TYPES)[number];
+  readonly cacheMode: 'min' | 'max';
+  readonly cacheMounts: boolean;
+  readonly qemu: 'auto' | 'true' | 'false';
+  readonly buildxVersion: string;
+  readonly driver: (typeof DRIVERS)[number];
+  readonly provenance: (typeof PROVENANCE)[number];
+  readonly sbom: boolean;
+  readonly buildArgs: ReadonlyArray<readonly [string, string]>;
+  readonly dryRun: boolean;
+  readonly mode: (typeof MODES)[number];
+  readonly digests: readonly string[];
+  readonly summary: boolean;
+}
+
+export type RawInputs = Record<InputName, string>;
+
+/** Read every input once (the only caller of core.getInput). Secrets are masked before anything else. */
+export function readRawInputs(get: (name: string) => string = (n) => core.getInput(n)): RawInputs {
+  const raw = {} as RawInputs;
+  for (const name of Object.values(Input)) {
+    const v = get(name);
+    raw[name] = v.trim() === '' ? DEFAULTS[name] : v;
+  }
+  if (raw.password !== '') core.setSecret(raw.password);
+  return raw;
+}
+
+const PROFILE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
+const FEATURE = /^[a-zA-Z0-9_][a-zA-Z0-9_+\-./]*$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const SEMVER_ISH = /^v?\d+\.\d+\.\d+$/;
+
+/** Validate raw strings into one frozen typed object. Every error names the input, value and fix. */
+export function parseInputs(raw: RawInputs): Inputs {
+  const images = parseList(raw.image).map((i) => parseImage(Input.Image, i));
+  if (images.length === 0) {
+    throw new InputError(Input.Image, raw.image, 'is required', 'Name the image to build, e.g. `image: org/app` (Docker Hub) or `image: ghcr.io/org/app`.');
+  }
+  const profile = raw.profile.trim();
+  if (!PROFILE.test(profile)) {
+    throw new InputError(Input.Profile, raw.profile, 'is not a Cargo profile name', 'Use release (default), dev, or a custom [profile.NAME] from Cargo.toml.');
+  }
+  const features = parseList(raw.features);
+  for (const f of features) {
+    if (!FEATURE.test(f)) throw new InputError(Input.Features, f, 'is not a Cargo feature name', 'List features separated by commas or newlines, e.g. `features: tls,metrics`.');
+  }
+  const bin = raw.bin.trim();
+  if (bin !== '' && !/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/.test(bin)) {
+    throw new InputError(Input.Bin, raw.bin, 'is not a Cargo binary name', 'Use the name of a [[bin]] target or package with src/main.rs.');
+  }
+  const buildxVersion = raw['buildx-version'].trim();
+  if (buildxVersion !== '' && buildxVersion !== 'latest' && !SEMVER_ISH.test(buildxVersion)) {
+    throw new InputError(Input.BuildxVersion, raw['buildx-version'], 'is not a buildx release version', 'Use e.g. v0.29.1, or leave it empty to use the installed buildx (>= 0.21) or the pinned one.');
+  }
+  const digests = parseList(raw.digests);
+  for (const d of digests) {
+    if (!DIGEST.test(d)) throw new InputError(Input.Digests, d, 'is not an image digest', 'Pass the `digest` outputs of the matrix legs, each like sha256:<64 hex>.');
+  }
+  const mode = parseEnum(Input.Mode, raw.mode, MODES);
+  if (mode === 'merge' && digests.length === 0) {
+    throw new InputError(Input.Digests, raw.digests, 'is empty but mode is merge', 'Pass the `digest` output of every matrix leg (one per line), e.g. from needs.build.outputs.');
+  }
+  const password = raw.password;
+  const username = raw.username.trim();
+  if ((password === '') !== (username === '')) {
+    // Only ever show the empty one: the other may be a token.
+    const missing = password === '' ? Input.Password : Input.Username;
+    throw new InputError(missing, '', 'is empty while the other credential is set', 'Set both username and password (a Docker Hub access token), or neither.');
+  }
+  const registry = raw.registry.trim();
+  if (registry !== '' && !/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(registry)) {
+    throw new InputError(Input.Registry, raw.registry, 'is not a registry host', 'Use a host such as docker.io, ghcr.io or localhost:5000 (no scheme, no path).');
+  }
+
+  return Object.freeze({
+    images,
+    platformsRaw: raw.platforms,
+    bin,
+    context: raw.context.trim(),
+    dockerfile: raw.dockerfile.trim(),
+    builderImage: raw['builder-image'].trim(),
+    runtimeImage: raw['runtime-image'].trim(),
+    features,
+    profile,
+    tags: raw.tags,
+    flavor: raw.flavor,
+    labels: parseKeyValues(Input.Labels, raw.labels),
+    push: parseEnum(Input.Push, raw.push, ['auto', 'true', 'false'] as const),
+    pushByDigest: parseBool(Input.PushByDigest, raw['push-by-digest']),
+    registry,
+    username,
+    password,
+    cache: parseEnum(Input.Cache, raw.cache, CACHE_TYPES),
+    cacheMode: parseEnum(Input.CacheMode, raw['cache-mode'], ['min', 'max'] as const),
+    cacheMounts: parseBool(Input.CacheMounts, raw['cache-mounts']),
+    qemu: parseEnum(Input.Qemu, raw.qemu, ['auto', 'true', 'false'] as const),
+    buildxVersion,
+    driver: parseEnum(Input.Driver, raw.driver, DRIVERS),
+    provenance: parseEnum(Input.Provenance, raw.provenance, PROVENANCE),
+    sbom: parseBool(Input.Sbom, raw.sbom),
+    buildArgs: parseKeyValues(Input.BuildArgs, raw['build-args'], /^[A-Za-z_][A-Za-z0-9_]*$/),
+    dryRun: parseBool(Input.DryRun, raw['dry-run']),
+    mode,
+    digests,
+    summary: parseBool(Input.Summary, raw.summary),
+  });
+}
+

@@ -1,0 +1,107 @@
+import type { ImageName } from './image-ref.js';
+import { archOf, type Platform } from './platforms.js';
+
+/** One docker invocation of the plan, exactly as it will run. */
+export interface PlannedCommand {
+  /** Stable id the executor dispatches on. */
+  id: 'qemu' | 'buildx-version' | 'builder-create' | 'login' | 'build' | 'merge' | 'inspect';
+  argv: string[];
+  /** The registry token is written to stdin, never to argv. */
+  stdin?: 'password';
+  /** Why it runs (or when it is skipped), for the log and the dry-run listing. */
+  note: string;
+}
+
+/**
+ * tonistiigi/binfmt pinned by tag: docker/setup-qemu-action's image, run the same way. Only the
+ * emulators the build needs are installed.
+ */
+export const BINFMT_IMAGE = 'tonistiigi/binfmt:qemu-v10.2.3';
+
+export function qemuCommand(foreign: readonly Platform[]): PlannedCommand {
+  return {
+    id: 'qemu',
+    argv: ['docker', 'run', '--rm', '--privileged', BINFMT_IMAGE, '--install', foreign.map(archOf).join(',')],
+    note: `QEMU for ${foreign.join(', ')} (foreign to this runner); skipped when binfmt already handles them`,
+  };
+}
+
+export function builderCommands(o: { builder: string; driver: 'docker' | 'docker-container'; localRegistry: boolean }): PlannedCommand[] {
+  const version: PlannedCommand = { id: 'buildx-version', argv: ['docker', 'buildx', 'version'], note: 'buildx >= 0.21 is needed (GitHub cache service v2); older → pinned install' };
+  if (o.driver === 'docker') return [version];
+  const argv = ['docker', 'buildx', 'create', '--name', o.builder, '--driver', 'docker-container'];
+  // A BuildKit container cannot reach the runner's localhost registry without the host network.
+  if (o.localRegistry) argv.push('--driver-opt', 'network=host');
+  argv.push('--bootstrap');
+  return [version, { id: 'builder-create', argv, note: 'a docker-container builder (gha cache export and multi-platform on hosted runners); removed in post' }];
+}
+
+export function loginCommand(registry: string, username: string): PlannedCommand {
+  return {
+    id: 'login',
+    argv: ['docker', 'login', '--username', username, '--password-stdin', registry],
+    stdin: 'password',
+    note: `log in to ${registry} before any pull (Docker Hub rate limits); the token goes through stdin`,
+  };
+}
+
+export interface BuildArgvOptions {
+  builder: string;
+  dockerfile: string;
+  context: string;
+  platforms: readonly Platform[];
+  tags: readonly string[];
+  labels: Readonly<Record<string, string>>;
+  buildArgs: ReadonlyArray<readonly [string, string]>;
+  buildContexts: Readonly<Record<string, string>>;
+  provenance: 'false' | 'true' | 'min' | 'max';
+  sbom: boolean;
+  cacheArgs: readonly string[];
+  metadataFile: string;
+  push: boolean;
+  pushByDigest: boolean;
+  images: readonly ImageName[];
+}
+
+export function buildCommand(o: BuildArgvOptions): PlannedCommand {
+  const argv = ['docker', 'buildx', 'build', '--builder', o.builder, '--file', o.dockerfile, '--platform', o.platforms.join(',')];
+  for (const [name, dir] of Object.entries(o.buildContexts)) argv.push('--build-context', `${name}=${dir}`);
+  if (!o.pushByDigest) for (const t of o.tags) argv.push('--tag', t);
+  for (const [k, v] of Object.entries(o.labels)) argv.push('--label', `${k}=${v}`);
+  for (const [k, v] of o.buildArgs) argv.push('--build-arg', `${k}=${v}`);
+  argv.push(`--provenance=${o.provenance === 'min' || o.provenance === 'max' ? `mode=${o.provenance}` : o.provenance}`);
+  argv.push(`--sbom=${o.sbom}`);
+  argv.push(...o.cacheArgs);
+  argv.push('--metadata-file', o.metadataFile);
+  let note: string;
+  if (o.pushByDigest) {
+    const name = o.images.map((i) => i.name).join(',');
+    argv.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`);
+    note = `build ${o.platforms.join(', ')} and push by digest (a matrix leg; merge with mode: merge)`;
+  } else if (o.push) {
+    argv.push('--push');
+    note = `build ${o.platforms.join(', ')} and push ${o.tags.length} tag(s)`;
+  } else if (o.platforms.length === 1) {
+    argv.push('--load');
+    note = `build ${o.platforms[0]} and load it into the local image store (push is off)`;
+  } else {
+    note = `build ${o.platforms.join(', ')} without pushing (push is off; the result stays in the build cache)`;
+  }
+  argv.push(o.context);
+  return { id: 'build', argv, note };
+}
+
+export function mergeCommand(o: { tags: readonly string[]; image: ImageName; digests: readonly string[] }): PlannedCommand {
+  const argv = ['docker', 'buildx', 'imagetools', 'create'];
+  for (const t of o.tags) argv.push('--tag', t);
+  for (const d of o.digests) argv.push(`${o.image.name}@${d}`);
+  return { id: 'merge', argv, note: `assemble the manifest list of ${o.digests.length} pushed digest(s) under ${o.tags.length} tag(s)` };
+}
+
+export function inspectCommand(ref: string): PlannedCommand {
+  return {
+    id: 'inspect',
+    argv: ['docker', 'buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'],
+    note: 'read back the pushed manifest (digest, per-platform sizes) for the outputs and summary',
+  };
+}

@@ -1,0 +1,50 @@
+import { InputError } from '../errors.js';
+
+export interface ImageName {
+  /** As the user wrote it, lower-cased. */
+  name: string;
+  /** Registry host (docker.io when none was given). */
+  registry: string;
+  /** Path below the registry, e.g. `org/app` (Docker Hub single names get no `library/` here). */
+  path: string;
+}
+
+// The distribution reference grammar (docker/distribution reference/regexp.go), restricted to a
+// name without tag or digest: tags come from the `tags` rules, never from `image`.
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
+const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]{1,5})?$|^\[[0-9a-fA-F:]+\](?::[0-9]{1,5})?$/;
+const EXAMPLE = 'A valid image is a name without tag, e.g. org/app, docker.io/org/app or ghcr.io/org/app; put tags in the `tags` input.';
+
+export function parseImage(input: string, raw: string): ImageName {
+  const v = raw.trim();
+  if (v === '') throw new InputError(input, raw, 'is empty', EXAMPLE);
+  if (/\s/.test(v)) throw new InputError(input, raw, 'contains white space', EXAMPLE);
+  if (v.includes('@')) throw new InputError(input, raw, 'contains a digest', EXAMPLE);
+  const parts = v.split('/');
+  let registry = 'docker.io';
+  const first = parts[0] ?? '';
+  // Same rule as docker: the first component is a host if it has a dot or a port, or is localhost.
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!HOST.test(first)) throw new InputError(input, raw, `has an invalid registry host '${first}'`, EXAMPLE);
+    registry = first;
+    parts.shift();
+  }
+  const last = parts[parts.length - 1] ?? '';
+  if (last.includes(':')) {
+    throw new InputError(input, raw, `carries a tag ('${last.slice(last.indexOf(':') + 1)}')`, EXAMPLE);
+  }
+  for (const c of parts) {
+    if (c !== c.toLowerCase()) {
+      throw new InputError(input, raw, 'has upper-case letters (repository names must be lowercase)', `Use ${JSON.stringify(v.toLowerCase())}; with \${{ github.repository }} lower-case it first. ${EXAMPLE}`);
+    }
+    if (!COMPONENT.test(c)) throw new InputError(input, raw, `has an invalid path component '${c}'`, EXAMPLE);
+  }
+  if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
+  const path = parts.join('/');
+  return { name: registry === 'docker.io' && !first.includes('.') ? path : `${registry}/${path}`, registry, path };
+}
+
+/** True for registries on this machine (plain HTTP is fine, and no login is needed to push). */
+export function isLocalRegistry(registry: string): boolean {
+  return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
+}
