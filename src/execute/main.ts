@@ -1,0 +1,123 @@
+import * as core from '@actions/core';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ghaCacheEnvProblem } from '../cache/env.js';
+import { readRunContext } from '../context.js';
+import { Docker } from '../docker.js';
+import { parseInputs, readRawInputs, type Inputs } from '../inputs.js';
+import { buildPlan, type Plan } from '../plan/index.js';
+import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
+import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
+import { markMainStarted, saveMainState, type MainState } from '../state.js';
+import { ensureBuildx } from './buildx.js';
+import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
+import { explainBuildFailure, platformSizes, runLogin, runQemu, staticCheckLine } from './steps.js';
+
+function logPlan(plan: Plan, inputs: Inputs): void {
+  core.startGroup('Cache key');
+  for (const i of plan.cacheKey.ingredients) core.info(`${i.name}: ${i.value}`);
+  core.info(`key: ${plan.cacheKey.key}`);
+  core.info(`restore prefix: ${plan.cacheKey.restorePrefix}`);
+  core.endGroup();
+  core.startGroup(`Plan: ${plan.commands.length} docker command(s)${inputs.dryRun ? ' (dry run: none will run)' : ''}`);
+  core.info(`platforms: ${plan.platforms.join(', ')} (from ${plan.platformsFrom}); QEMU for: ${plan.foreign.join(', ') || 'none'}`);
+  if (plan.bin) core.info(`binary: ${plan.bin.name} (package ${plan.bin.pkg} in ${plan.bin.member})`);
+  if (plan.muslrust) core.info(`builder: clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why})`);
+  core.info(`tags: ${plan.meta.tags.join(', ') || '(none)'}; push: ${plan.push}`);
+  for (const c of plan.commands) core.info(`# ${c.note}\n${c.argv.map(shellQuote).join(' ')}${c.stdin ? ' <<< (token on stdin)' : ''}`);
+  core.endGroup();
+  if (plan.dockerfile.generated) {
+    core.startGroup(`Dockerfile (${plan.dockerfile.path})`);
+    core.info(plan.dockerfile.content);
+    core.endGroup();
+  }
+}
+
+export async function runMain(): Promise<void> {
+  markMainStarted();
+  const inputs = parseInputs(readRawInputs());
+  const ctx = readRunContext();
+  fs.mkdirSync(ctx.runnerTemp, { recursive: true });
+  const workDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'muslrust-chef-'));
+  const plan = buildPlan(inputs, ctx, { workDir, builder: `muslrust-chef-${crypto.randomBytes(4).toString('hex')}`, hasStoredAuth: (r) => hasStoredAuth(r) });
+  if (plan.dockerfile.generated) {
+    fs.writeFileSync(plan.dockerfile.path, plan.dockerfile.content);
+    if (plan.dockerfile.ignorePath) fs.writeFileSync(plan.dockerfile.ignorePath, plan.dockerfile.ignoreContent ?? '');
+  }
+  logPlan(plan, inputs);
+  for (const w of plan.warnings) core.warning(w);
+  setPlanOutputs(plan);
+  const report: RunReport = { dryRun: inputs.dryRun, sizes: [] };
+  if (inputs.dryRun) {
+    core.info('dry-run: true, so no docker command was run.');
+    if (inputs.summary) await writeSummary(plan, report);
+    return;
+  }
+
+  const dockerConfig = path.join(workDir, 'docker-config');
+  prepareDockerConfig(dockerConfig);
+  const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
+  saveMainState(state);
+  const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
+  if (inputs.cache === 'gha' && plan.mode === 'build') {
+    const problem = ghaCacheEnvProblem(ctx.env);
+    if (problem) core.warning(problem);
+  }
+
+  let metadata = '{}';
+  for (const cmd of plan.commands) {
+    switch (cmd.id) {
+      case 'qemu':
+        await core.group('QEMU', () => runQemu(docker, cmd, inputs.qemu === 'true'));
+        break;
+      case 'buildx-version': {
+        const bx = await core.group('buildx', () => ensureBuildx(docker, { requested: inputs.buildxVersion, dockerConfig, env: ctx.env }));
+        report.buildxVersion = `${bx.version}${bx.installed ? ' (installed, checksum verified)' : ''}`;
+        break;
+      }
+      case 'builder-create':
+        await core.group('Builder', () => docker.run(cmd.argv, { context: 'creating the buildx builder' }));
+        state.builder = plan.builder;
+        saveMainState(state);
+        break;
+      case 'login':
+        await runLogin(docker, cmd, inputs.password);
+        state.loggedIn.push(plan.registry);
+        saveMainState(state);
+        break;
+      case 'build': {
+        const t0 = Date.now();
+        core.startGroup(`Build ${plan.platforms.join(', ')}`);
+        try {
+          await docker.run(cmd.argv, { context: 'build' });
+        } catch (e) {
+          core.endGroup();
+          const why = e instanceof Error && 'detail' in e ? staticCheckLine(String((e as { detail: unknown }).detail)) : undefined;
+          const err = explainBuildFailure(e, plan.platforms, plan.meta.tags);
+          throw why ? new Error(`Static check failed: ${why}. ${err.message}`) : err;
+        }
+        core.endGroup();
+        report.buildSeconds = (Date.now() - t0) / 1000;
+        if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
+        break;
+      }
+      case 'merge':
+        await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
+        break;
+      case 'inspect': {
+        const ref = cmd.argv[4] ?? '';
+        const r = await platformSizes(docker, ref);
+        report.sizes = r.sizes;
+        report.digest = r.digest;
+        break;
+      }
+    }
+  }
+  state.buildSucceeded = true;
+  saveMainState(state);
+  const meta = readMetadata(metadata);
+  report.digest = meta.digest ?? report.digest;
+  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit: false });
+  if (inputs.summary) await writeSummary(plan, report);
+}

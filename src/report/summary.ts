@@ -1,0 +1,83 @@
+import * as core from '@actions/core';
+import type { Plan } from '../plan/index.js';
+
+export interface PlatformSize {
+  platform: string;
+  digest: string;
+  /** Compressed bytes of all layers. */
+  bytes: number;
+  /** Compressed bytes of the last layer: the binary itself in the generated Dockerfile. */
+  lastLayer: number;
+}
+
+export interface RunReport {
+  dryRun: boolean;
+  digest?: string;
+  sizes: PlatformSize[];
+  buildSeconds?: number;
+  cacheHit?: boolean;
+  cacheNote?: string;
+  buildxVersion?: string;
+}
+
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+/** The musl allocator is slow under threads (clux/muslrust#142): say so when nothing replaces it. */
+export function allocatorAdvice(plan: Plan): string | undefined {
+  if (!plan.dockerfile.generated || plan.allocator !== '') return undefined;
+  return (
+    'Cargo.lock shows neither mimalloc nor jemalloc: your binary uses musl\'s malloc, which is slow for ' +
+    'multithreaded programs. Add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`.'
+  );
+}
+
+export function renderSummary(plan: Plan, r: RunReport): string {
+  const lines: string[] = [];
+  const title = plan.mode === 'merge' ? 'manifest list' : plan.bin ? `\`${plan.bin.name}\`` : 'image';
+  lines.push(`## muslrust-chef: ${title}${r.dryRun ? ' (dry run: nothing was built)' : ''}`, '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| images | ${plan.meta.tags.length ? plan.meta.tags.map((t) => `\`${t}\``).join('<br>') : '(no tags)'} |`);
+  lines.push(`| pushed | ${plan.push ? 'yes' : 'no'} |`);
+  if (r.digest) lines.push(`| digest | \`${r.digest}\` |`);
+  lines.push(`| platforms | ${plan.platforms.join(', ')} (from ${plan.platformsFrom}) |`);
+  if (plan.foreign.length && plan.mode === 'build') lines.push(`| emulated (QEMU) | ${plan.foreign.join(', ')}: native runners are faster, see the README's matrix recipe |`);
+  if (plan.muslrust) lines.push(`| builder | clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why}) |`);
+  if (r.buildSeconds !== undefined) lines.push(`| build time | ${r.buildSeconds.toFixed(1)} s |`);
+  if (plan.dockerfile.generated && !r.dryRun) lines.push('| static check | passed: the binary has no ELF interpreter (the build fails otherwise) |');
+  lines.push(`| cache key | \`${plan.cacheKey.key}\` |`);
+  if (r.cacheNote) lines.push(`| cache | ${r.cacheNote} |`);
+  if (r.buildxVersion) lines.push(`| buildx | ${r.buildxVersion} |`);
+  if (r.sizes.length) {
+    lines.push('', '| platform | image (compressed) | binary layer | digest |', '|---|---|---|---|');
+    for (const s of r.sizes) lines.push(`| ${s.platform} | ${humanBytes(s.bytes)} | ${humanBytes(s.lastLayer)} | \`${s.digest.slice(0, 19)}…\` |`);
+  }
+  const advice = allocatorAdvice(plan);
+  if (advice) lines.push('', `> [!TIP]`, `> ${advice}`);
+  for (const w of plan.warnings) lines.push('', `> [!WARNING]`, `> ${w}`);
+  if (r.dryRun) {
+    lines.push('', '<details><summary>Commands</summary>', '', '```sh');
+    for (const c of plan.commands) lines.push(c.argv.map(shellQuote).join(' '));
+    lines.push('```', '</details>');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Quote for display only (nothing is ever run through a shell). */
+export function shellQuote(a: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function writeSummary(plan: Plan, r: RunReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  await core.summary.addRaw(renderSummary(plan, r)).write();
+}
