@@ -10,6 +10,8 @@ export interface RunOptions {
   allowFailure?: boolean;
   /** Prefix for the error message, e.g. "push of linux/arm64 to org/app". */
   context?: string;
+  /** Rewrite every output line before it is logged (e.g. hide signed cache URLs). */
+  mask?: (line: string) => string;
   cwd?: string;
 }
 
@@ -46,9 +48,12 @@ export class Docker implements DockerRunner {
     Object.assign(env, this.env);
     let res: exec.ExecOutput;
     try {
+      const mask = opts.mask;
       res = await exec.getExecOutput(cmd, args, {
         ignoreReturnCode: true,
-        silent: opts.silent ?? false,
+        // With a mask we print the lines ourselves, so nothing unmasked reaches the log.
+        silent: mask ? true : (opts.silent ?? false),
+        listeners: mask && !opts.silent ? { stdline: (l) => process.stdout.write(`${mask(l)}\n`), errline: (l) => process.stdout.write(`${mask(l)}\n`) } : undefined,
         input: opts.stdin !== undefined ? Buffer.from(opts.stdin) : undefined,
         env,
         cwd: opts.cwd,
@@ -58,7 +63,8 @@ export class Docker implements DockerRunner {
       throw new DockerError(argv, 127, `${(e as Error).message}. Is the docker CLI installed on this runner?`, opts.context);
     }
     if (res.exitCode !== 0 && !opts.allowFailure) {
-      throw new DockerError(argv, res.exitCode, lastErrorLine(res.stderr || res.stdout), opts.context);
+      const detail = lastErrorLine(res.stderr || res.stdout);
+      throw new DockerError(argv, res.exitCode, opts.mask ? opts.mask(detail) : detail, opts.context);
     }
     return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr };
   }

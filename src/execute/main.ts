@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ghaCacheEnvProblem } from '../cache/env.js';
+import { ghaCacheEnvProblem, maskSignedUrls } from '../cache/env.js';
+import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
 import { readRunContext } from '../context.js';
 import { Docker } from '../docker.js';
 import { parseInputs, readRawInputs, type Inputs } from '../inputs.js';
@@ -66,6 +67,7 @@ export async function runMain(): Promise<void> {
   }
 
   let metadata = '{}';
+  let cacheHit = false;
   for (const cmd of plan.commands) {
     switch (cmd.id) {
       case 'qemu':
@@ -87,10 +89,26 @@ export async function runMain(): Promise<void> {
         saveMainState(state);
         break;
       case 'build': {
+        if (inputs.cacheMounts) {
+          const r = await core.group('Restore Cargo cache mounts', () =>
+            restoreCacheMounts({ key: plan.cacheKey.key, restorePrefix: plan.cacheKey.restorePrefix, dir: path.join(plan.cacheDir, 'mounts'), platforms: plan.platforms, builder: plan.builder, docker }),
+          );
+          state.cacheMounts = r.state;
+          cacheHit = r.hit;
+          report.cacheNote = `cache mounts: ${r.hit ? 'exact hit' : r.matchedKey ? `restored ${r.matchedKey}` : 'cold'}`;
+          saveMainState(state);
+        }
+        if (inputs.cache === 'local') {
+          const r = await core.group('Restore local layer cache', () => restoreLocalCache({ key: plan.cacheKey.key, restorePrefix: plan.cacheKey.restorePrefix, dir: path.join(plan.cacheDir, 'layers') }));
+          state.localCache = r.state;
+          saveMainState(state);
+        }
+        report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
         const t0 = Date.now();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
         try {
-          await docker.run(cmd.argv, { context: 'build' });
+          // Cache errors can print signed blob URLs: their sig= never reaches the log.
+          await docker.run(cmd.argv, { context: 'build', mask: maskSignedUrls });
         } catch (e) {
           core.endGroup();
           const why = e instanceof Error && 'detail' in e ? staticCheckLine(String((e as { detail: unknown }).detail)) : undefined;
@@ -118,6 +136,6 @@ export async function runMain(): Promise<void> {
   saveMainState(state);
   const meta = readMetadata(metadata);
   report.digest = meta.digest ?? report.digest;
-  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit: false });
+  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit });
   if (inputs.summary) await writeSummary(plan, report);
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { computeCacheKey, type CacheKey } from '../cache/key.js';
+import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
 import type { RunContext } from '../context.js';
 import { InputError } from '../errors.js';
@@ -27,6 +27,8 @@ export interface Plan {
   registry: string;
   login: boolean;
   workDir: string;
+  /** Stable per-image directory for persisted caches (its path is part of the Actions cache version). */
+  cacheDir: string;
   metadataFile: string;
   foreign: Platform[];
   /** Allocator found in Cargo.lock ('' when musl's own malloc will be used). */
@@ -119,7 +121,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     images: inputs.images.map((i) => i.name),
     tags: inputs.tags,
     flavor: inputs.flavor,
-    labels: inputs.labels,
+    labels: [...inputs.labels],
     git: ctx.git,
     cargo: pkg ?? {},
   });
@@ -158,6 +160,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   }
 
   const metadataFile = path.join(ids.workDir, 'metadata.json');
+  const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
   const commands: PlannedCommand[] = [];
@@ -168,7 +171,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     const image = inputs.images[0];
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
   } else {
-    const cacheArgs = layerCacheArgs({ cache: inputs.cache, mode: inputs.cacheMode, images: [...inputs.images], platforms, localDir: path.join(ids.workDir, 'layer-cache') });
+    const cacheArgs = layerCacheArgs({ cache: inputs.cache, mode: inputs.cacheMode, images: [...inputs.images], platforms, localDir: path.join(cacheDir, 'layers') });
     commands.push(
       buildCommand({
         builder,
@@ -194,6 +197,6 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
   };
 }
