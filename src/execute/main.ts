@@ -18,8 +18,6 @@ import { explainBuildFailure, platformSizes, runLogin, runQemu, staticCheckLine 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
   for (const i of plan.cacheKey.ingredients) core.info(`${i.name}: ${i.value}`);
-  core.info(`key: ${plan.cacheKey.key}`);
-  core.info(`restore prefix: ${plan.cacheKey.restorePrefix}`);
   core.endGroup();
   core.startGroup(`Plan: ${plan.commands.length} docker command(s)${inputs.dryRun ? ' (dry run: none will run)' : ''}`);
   core.info(`platforms: ${plan.platforms.join(', ')} (from ${plan.platformsFrom}); QEMU for: ${plan.foreign.join(', ') || 'none'}`);

@@ -5,7 +5,7 @@ import { mountFlags, WORKDIR } from '../cache/mount-spec.js';
  * cached like any other layer, so it is paid once per cache lifetime. `builder-image` skips it.
  */
 export const MUSLRUST_IMAGE = 'clux/muslrust';
-export const DEFAULT_MUSLRUST_TAG = '1.98.1-stable';
+export const DEFAULT_MUSLRUST_TAG = '1.98.0-stable';
 export const CARGO_CHEF_VERSION = '0.1.77';
 /** Named build context carrying image/scripts/ from the action's own checkout. */
 export const SCRIPTS_CONTEXT = 'muslrust-chef-scripts';

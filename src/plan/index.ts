@@ -130,6 +130,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const cacheKey = computeCacheKey({
     lock: ws?.lock ?? '',
     configFiles: ws?.configFiles ?? {},
+    manifests: ws?.manifests ?? {},
     dockerfile: dockerfile.content,
     profile: inputs.profile,
     features: inputs.features,

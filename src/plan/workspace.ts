@@ -31,6 +31,8 @@ export interface Workspace {
   toolchainChannel?: string;
   /** Raw bytes of rust-toolchain(.toml) and .cargo/config(.toml) that exist, by relative path. */
   configFiles: Record<string, string>;
+  /** Raw Cargo.toml of the root and every member, by relative path (cache-key ingredients). */
+  manifests: Record<string, string>;
 }
 
 type Toml = Record<string, unknown>;
@@ -109,8 +111,10 @@ export function readWorkspace(root: string): Workspace {
   const wsPkg = ws && isObj(ws.package) ? ws.package : {};
   const packages: PackageInfo[] = [];
   const bins: BinTarget[] = [];
+  const manifests: Record<string, string> = {};
 
   const addMember = (dir: string, manifest: Toml) => {
+    manifests[path.join(path.relative(root, dir), 'Cargo.toml')] = fs.readFileSync(path.join(dir, 'Cargo.toml'), 'utf8');
     if (!isObj(manifest.package)) return;
     const p = manifest.package;
     const name = str(p.name);
@@ -157,7 +161,7 @@ export function readWorkspace(root: string): Workspace {
     );
   }
   const tc = readToolchain(root);
-  return { root, packages, bins, lock: fs.readFileSync(lockPath, 'utf8'), toolchainChannel: tc.channel, configFiles: tc.files };
+  return { root, packages, bins, lock: fs.readFileSync(lockPath, 'utf8'), toolchainChannel: tc.channel, configFiles: tc.files, manifests };
 }
 
 /** Pick the binary: the named one, else the only one; otherwise fail listing every candidate. */

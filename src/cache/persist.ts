@@ -1,0 +1,424 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { lastErrorLine, type DockerRunner } from '../docker.js';
+import { errorMessage } from '../errors.js';
+import type { MainState } from '../state.js';
+import { maskSignedUrls } from './env.js';
+import { KEY_PREFIX } from './key.js';
+import { localCacheDirs } from './layer.js';
+import { CACHE_MOUNTS, mountId } from './mount-spec.js';
+
+/**
+ * Persisting caches across workflow runs with @actions/cache:
+ *
+ * - Cargo cache mounts (`cache-mounts: true`). BuildKit never exports `RUN --mount=type=cache`
+ *   contents with --cache-to, so main restores a host directory and "injects" it into the builder's
+ *   cache mounts, and post "extracts" the mounts back and saves the directory (the buildkit cache
+ *   dance). Layout: `<dir>/<arch>/<mount name>/…`.
+ * - The `cache: local` layer-cache directory (read from `<dir>`, written to `<dir>-new`).
+ *
+ * Caching is never worth failing a release: every problem here is a warning, nothing throws.
+ * The directory path is part of @actions/cache's entry version, so pass the same absolute path in
+ * every run (e.g. `$RUNNER_TEMP/muslrust-chef-mounts`).
+ */
+
+/** Utility image of the inject/extract builds (only its `cp`/`mkdir` are used; runs on the build platform). */
+export const UTILITY_IMAGE = 'busybox:1.37.0';
+
+export interface Log {
+  info(message: string): void;
+  warning(message: string): void;
+}
+const coreLog: Log = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
+
+export type MountsState = NonNullable<MainState['cacheMounts']>;
+export type LocalCacheState = NonNullable<MainState['localCache']>;
+
+export interface RestoreResult<S> {
+  /** True only for an exact key match that is now usable (the `cache-hit` output). */
+  hit: boolean;
+  /** The key restored: the primary key, or an older one found by the restore prefix. */
+  matchedKey?: string;
+  /** Save this in MainState for post. */
+  state: S;
+}
+
+export type SaveOutcome =
+  | 'saved'
+  | 'build-failed' // never save what a failed build left behind
+  | 'exact-hit' // the entry for this key exists and entries are immutable
+  | 'no-service' // no cache service in this environment
+  | 'extract-failed'
+  | 'empty' // nothing to save
+  | 'not-saved'; // @actions/cache declined or failed (it logged why)
+
+export interface SaveResult {
+  outcome: SaveOutcome;
+  cacheId?: number;
+  bytes?: number;
+  files?: number;
+}
+
+const NO_SERVICE =
+  'The GitHub Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set), so';
+
+const archOf = (platform: string): string => platform.split('/')[1] ?? platform;
+const secs = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+function tree(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string): void => {
+    let list: fs.Dirent[];
+    try {
+      list = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return; // missing directory: counts as empty
+    }
+    for (const e of list) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        if (e.isFile()) bytes += fs.statSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+function cleanDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+}
+
+/** Where the generated Dancefiles go: outside the build context. */
+function danceDir(): string {
+  return fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'muslrust-chef-dance-'));
+}
+
+// ---- the two builds of the cache dance ------------------------------------------------------------
+
+/**
+ * Build arg that makes every dance RUN new, so BuildKit runs it instead of answering from its cache.
+ * NOT `--no-cache`: on this engine a --no-cache build gets EMPTY cache mounts (measured: the RUN saw
+ * nothing of what the previous build wrote) and its writes replace the mount, so an extract would
+ * copy out nothing and wipe the mounts.
+ */
+export const STAMP_ARG = 'MUSLRUST_CHEF_DANCE';
+const newStamp = (): string => `${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
+const cacheMountFlag = (m: (typeof CACHE_MOUNTS)[number]): string =>
+  `--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=/cache/${m.name},sharing=locked`;
+
+/**
+ * Dockerfile that copies `<context>/<arch>/<name>` into each cache mount. It runs on the build
+ * platform (no QEMU), once per target platform; TARGETARCH picks the mount ids and the source dir.
+ */
+export function injectDockerfile(image: string = UTILITY_IMAGE): string {
+  const lines = [
+    '# Generated by muslrust-chef-action: load the Cargo cache mounts from the build context.',
+    `FROM --platform=$BUILDPLATFORM ${image}`,
+    'ARG TARGETARCH',
+    `ARG ${STAMP_ARG}`,
+    'RUN ' +
+      CACHE_MOUNTS.flatMap((m) => [cacheMountFlag(m), `--mount=type=bind,source=\${TARGETARCH}/${m.name},target=/in/${m.name}`]).join(' \\\n    ') +
+      ' \\\n    ' +
+      `set -e; for n in ${CACHE_MOUNTS.map((m) => m.name).join(' ')}; do cp -a /in/$n/. /cache/$n/; done`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Dockerfile whose local output is `<arch>/<name>/…` copied out of each cache mount. The cargo
+ * registry's `src/` is dropped: cargo re-extracts it from `registry/cache` (what rust-cache does too).
+ */
+export function extractDockerfile(image: string = UTILITY_IMAGE): string {
+  const names = CACHE_MOUNTS.map((m) => m.name).join(' ');
+  return (
+    [
+      '# Generated by muslrust-chef-action: copy the Cargo cache mounts out of the builder.',
+      `FROM --platform=$BUILDPLATFORM ${image} AS dance`,
+      'ARG TARGETARCH',
+      `ARG ${STAMP_ARG}`,
+      'RUN ' +
+        CACHE_MOUNTS.map(cacheMountFlag).join(' \\\n    ') +
+        ' \\\n    ' +
+        `set -e; mkdir -p /out/$TARGETARCH; for n in ${names}; do cp -a /cache/$n /out/$TARGETARCH/$n; done; ` +
+        'rm -rf /out/$TARGETARCH/cargo-registry/src',
+      'FROM scratch',
+      'COPY --from=dance /out/ /',
+    ].join('\n') + '\n'
+  );
+}
+
+/** argv of the inject build: one build for every platform. */
+export function injectArgv(o: { builder: string; platforms: readonly string[]; dockerfile: string; dir: string; stamp: string }): string[] {
+  return [
+    'docker', 'buildx', 'build', '--builder', o.builder, '--platform', o.platforms.join(','), '--build-arg', `${STAMP_ARG}=${o.stamp}`,
+    '--output', 'type=cacheonly', '-f', o.dockerfile, o.dir,
+  ];
+}
+
+/** argv of the extract build; platform-split=false keeps `<dir>/<arch>/…` for one platform or several. */
+export function extractArgv(o: { builder: string; platforms: readonly string[]; dockerfile: string; dir: string; context: string; stamp: string }): string[] {
+  return [
+    'docker', 'buildx', 'build', '--builder', o.builder, '--platform', o.platforms.join(','), '--build-arg', `${STAMP_ARG}=${o.stamp}`,
+    '--output', `type=local,dest=${o.dir},platform-split=false`, '-f', o.dockerfile, o.context,
+  ];
+}
+
+async function injectMounts(s: MountsState, docker: DockerRunner, image: string, log: Log): Promise<boolean> {
+  // Every bind source must exist, even for a mount the restored entry did not have.
+  for (const p of s.platforms) for (const m of CACHE_MOUNTS) fs.mkdirSync(path.join(s.dir, archOf(p), m.name), { recursive: true });
+  const work = danceDir();
+  try {
+    const dockerfile = path.join(work, 'Dockerfile.inject');
+    fs.writeFileSync(dockerfile, injectDockerfile(image));
+    const argv = injectArgv({ builder: s.builder, platforms: s.platforms, dockerfile, dir: s.dir, stamp: newStamp() });
+    const r = await docker.run(argv, { allowFailure: true, silent: true, context: 'loading the Cargo cache mounts' });
+    if (r.exitCode !== 0) {
+      log.warning(
+        `Could not load the restored Cargo cache mounts into builder '${s.builder}': ${maskSignedUrls(lastErrorLine(r.stderr || r.stdout))}. ` +
+          'The build continues without them (dependencies compile from scratch).',
+      );
+      return false;
+    }
+    return true;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function extractMounts(s: MountsState, docker: DockerRunner, image: string, log: Log): Promise<boolean> {
+  cleanDir(s.dir); // the mounts now hold everything; stale files must not survive in the saved copy
+  const work = danceDir();
+  try {
+    const dockerfile = path.join(work, 'Dockerfile.extract');
+    fs.writeFileSync(dockerfile, extractDockerfile(image));
+    const argv = extractArgv({ builder: s.builder, platforms: s.platforms, dockerfile, dir: s.dir, context: work, stamp: newStamp() });
+    const r = await docker.run(argv, { allowFailure: true, silent: true, context: 'copying out the Cargo cache mounts' });
+    if (r.exitCode !== 0) {
+      log.warning(`Could not copy the Cargo cache mounts out of builder '${s.builder}': ${maskSignedUrls(lastErrorLine(r.stderr || r.stdout))}. They are not saved this time.`);
+      return false;
+    }
+    return true;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---- @actions/cache, guarded ------------------------------------------------------------------------
+
+async function restoreDir(dir: string, key: string, restorePrefix: string, what: string, log: Log): Promise<string | undefined> {
+  try {
+    return await cache.restoreCache([dir], key, [restorePrefix]);
+  } catch (e) {
+    // restoreCache only throws for invalid keys/paths; network and service errors it logs itself.
+    log.warning(`Restoring the ${what} failed: ${maskSignedUrls(errorMessage(e))}. Building without it.`);
+    return undefined;
+  }
+}
+
+async function saveDir(dir: string, key: string, what: string, log: Log): Promise<SaveResult> {
+  const { files, bytes } = tree(dir);
+  if (files === 0) {
+    log.info(`Nothing to save for the ${what}: ${dir} is empty.`);
+    return { outcome: 'empty', files, bytes };
+  }
+  const t0 = Date.now();
+  try {
+    const id = await cache.saveCache([dir], key);
+    if (id === -1) {
+      // @actions/cache logged why. It reports every failed reservation (a 409 race, but also a 429 or
+      // an unreachable service) as "another job may be creating this cache", at info level.
+      log.info(`The ${what} were not saved as ${key} (see the message above); the next run restores an older entry or starts cold.`);
+      return { outcome: 'not-saved', files, bytes };
+    }
+    log.info(`Saved the ${what} (${files} files, ${mb(bytes)}) as ${key} in ${secs(t0)}.`);
+    return { outcome: 'saved', cacheId: id, files, bytes };
+  } catch (e) {
+    log.warning(`Saving the ${what} failed: ${maskSignedUrls(errorMessage(e))}. The next run starts from an older entry or cold.`);
+    return { outcome: 'not-saved', files, bytes };
+  }
+}
+
+// ---- Cargo cache mounts -------------------------------------------------------------------------------
+
+export interface RestoreMountsOptions {
+  key: string;
+  restorePrefix: string;
+  /** Absolute host directory, the same path in every run. */
+  dir: string;
+  platforms: readonly string[];
+  builder: string;
+  docker: DockerRunner;
+  utilityImage?: string;
+  log?: Log;
+}
+
+async function restoreCacheMountsImpl(o: RestoreMountsOptions): Promise<RestoreResult<MountsState>> {
+  const log = o.log ?? coreLog;
+  const state: MountsState = { key: o.key, dir: o.dir, platforms: [...o.platforms], builder: o.builder };
+  if (!cache.isFeatureAvailable()) {
+    log.warning(`${NO_SERVICE} the Cargo cache mounts start empty and are not saved: every dependency compiles from scratch.`);
+    return { hit: false, state };
+  }
+  const t0 = Date.now();
+  cleanDir(o.dir);
+  const matched = await restoreDir(o.dir, o.key, o.restorePrefix, 'Cargo cache mounts', log);
+  if (matched === undefined) {
+    log.info(`No saved Cargo cache mounts for ${o.key} (nor any ${o.restorePrefix}*): dependencies compile from scratch; post saves them.`);
+    return { hit: false, state };
+  }
+  const exact = matched === o.key;
+  // An exact entry exists whatever happens next: post must not try to save the same key again.
+  if (exact) state.hitKey = matched;
+  const { files, bytes } = tree(o.dir);
+  const injected = await injectMounts(state, o.docker, o.utilityImage ?? UTILITY_IMAGE, log);
+  if (injected) {
+    log.info(
+      `Restored the Cargo cache mounts from ${exact ? 'the exact key' : `an older entry (${matched})`}: ${files} files, ${mb(bytes)}, ` +
+        `loaded into builder '${o.builder}' in ${secs(t0)}.`,
+    );
+  }
+  return { hit: exact && injected, matchedKey: matched, state };
+}
+
+export interface SaveOptions {
+  buildSucceeded: boolean;
+  utilityImage?: string;
+  log?: Log;
+}
+
+async function saveCacheMountsImpl(s: MountsState, docker: DockerRunner, o: SaveOptions): Promise<SaveResult> {
+  const log = o.log ?? coreLog;
+  if (!o.buildSucceeded) {
+    log.info('Not saving the Cargo cache mounts: the build did not succeed.');
+    return { outcome: 'build-failed' };
+  }
+  if (s.hitKey === s.key) {
+    log.info(`Not saving the Cargo cache mounts: ${s.key} was restored exactly and cache entries are immutable.`);
+    return { outcome: 'exact-hit' };
+  }
+  if (!cache.isFeatureAvailable()) {
+    log.info(`${NO_SERVICE} the Cargo cache mounts are not saved.`);
+    return { outcome: 'no-service' };
+  }
+  const t0 = Date.now();
+  if (!(await extractMounts(s, docker, o.utilityImage ?? UTILITY_IMAGE, log))) return { outcome: 'extract-failed' };
+  log.info(`Copied the Cargo cache mounts out of builder '${s.builder}' in ${secs(t0)}.`);
+  return saveDir(s.dir, s.key, 'Cargo cache mounts', log);
+}
+
+// ---- cache: local (layer cache directory) -------------------------------------------------------------
+
+/** Entries of the local layer cache live beside the mounts' ones: `muslrust-chef-v1-layers-…`. */
+export function localLayerKey(k: { key: string; restorePrefix: string }): { key: string; restorePrefix: string } {
+  const swap = (v: string): string => (v.startsWith(`${KEY_PREFIX}-`) ? `${KEY_PREFIX}-layers-${v.slice(KEY_PREFIX.length + 1)}` : `layers-${v}`);
+  return { key: swap(k.key), restorePrefix: swap(k.restorePrefix) };
+}
+
+export interface RestoreLocalOptions {
+  /** The cache key and restore prefix (computeCacheKey); the entry is stored as `…-layers-…`. */
+  key: string;
+  restorePrefix: string;
+  /** The `localDir` given to layerCacheArgs. */
+  dir: string;
+  log?: Log;
+}
+
+async function restoreLocalCacheImpl(o: RestoreLocalOptions): Promise<RestoreResult<LocalCacheState>> {
+  const log = o.log ?? coreLog;
+  const k = localLayerKey(o);
+  const { from, to } = localCacheDirs(o.dir);
+  const state: LocalCacheState = { key: k.key, dir: from };
+  if (!cache.isFeatureAvailable()) {
+    log.warning(`${NO_SERVICE} the local layer cache starts empty and is not saved.`);
+    return { hit: false, state };
+  }
+  cleanDir(from);
+  fs.rmSync(to, { recursive: true, force: true });
+  const matched = await restoreDir(from, k.key, k.restorePrefix, 'local layer cache', log);
+  if (matched === undefined) {
+    log.info(`No saved local layer cache for ${k.key}: the first build fills it.`);
+    return { hit: false, state };
+  }
+  if (matched === k.key) state.hitKey = matched;
+  return { hit: matched === k.key, matchedKey: matched, state };
+}
+
+async function saveLocalCacheImpl(s: LocalCacheState, o: { buildSucceeded: boolean; log?: Log }): Promise<SaveResult> {
+  const log = o.log ?? coreLog;
+  const { from, to } = localCacheDirs(s.dir);
+  if (!o.buildSucceeded) {
+    log.info('Not saving the local layer cache: the build did not succeed.');
+    return { outcome: 'build-failed' };
+  }
+  if (s.hitKey === s.key) {
+    log.info(`Not saving the local layer cache: ${s.key} was restored exactly and cache entries are immutable.`);
+    return { outcome: 'exact-hit' };
+  }
+  if (!cache.isFeatureAvailable()) {
+    log.info(`${NO_SERVICE} the local layer cache is not saved.`);
+    return { outcome: 'no-service' };
+  }
+  if (tree(to).files === 0) {
+    log.info(`Nothing to save for the local layer cache: the build wrote nothing to ${to}.`);
+    return { outcome: 'empty' };
+  }
+  try {
+    fs.rmSync(from, { recursive: true, force: true });
+    fs.renameSync(to, from);
+  } catch (e) {
+    log.warning(`Could not move ${to} to ${from}: ${errorMessage(e)}. The local layer cache is not saved.`);
+    return { outcome: 'not-saved' };
+  }
+  return saveDir(from, s.key, 'local layer cache', log);
+}
+
+// ---- public entry points: whatever goes wrong (a full disk, a permission), the build goes on -------------
+
+async function guarded<T>(what: string, log: Log | undefined, fallback: T, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    (log ?? coreLog).warning(`${what} failed: ${maskSignedUrls(errorMessage(e))}. The build does not depend on it.`);
+    return fallback;
+  }
+}
+
+/**
+ * Main, before the image build: restore the host directory (exact key, else the newest entry under
+ * the restore prefix) and inject it into the builder's cache mounts, also on an exact hit (the
+ * builder is new in every job). Never throws.
+ */
+export function restoreCacheMounts(o: RestoreMountsOptions): Promise<RestoreResult<MountsState>> {
+  const state: MountsState = { key: o.key, dir: o.dir, platforms: [...o.platforms], builder: o.builder };
+  return guarded('Restoring the Cargo cache mounts', o.log, { hit: false, state }, () => restoreCacheMountsImpl(o));
+}
+
+/**
+ * Post: copy the cache mounts out of the builder and save them under the key. Skipped after a failed
+ * build or an exact hit. Must run BEFORE the builder is removed. Never throws.
+ */
+export function saveCacheMounts(s: MountsState, docker: DockerRunner, o: SaveOptions): Promise<SaveResult> {
+  return guarded('Saving the Cargo cache mounts', o.log, { outcome: 'not-saved' }, () => saveCacheMountsImpl(s, docker, o));
+}
+
+/** Main, before the build: restore the `cache: local` directory that `--cache-from type=local` reads. Never throws. */
+export function restoreLocalCache(o: RestoreLocalOptions): Promise<RestoreResult<LocalCacheState>> {
+  const state: LocalCacheState = { key: localLayerKey(o).key, dir: localCacheDirs(o.dir).from };
+  return guarded('Restoring the local layer cache', o.log, { hit: false, state }, () => restoreLocalCacheImpl(o));
+}
+
+/** Post: replace the directory by what `--cache-to type=local` wrote and save it. Never throws. */
+export function saveLocalCache(s: LocalCacheState, o: { buildSucceeded: boolean; log?: Log }): Promise<SaveResult> {
+  return guarded('Saving the local layer cache', o.log, { outcome: 'not-saved' }, () => saveLocalCacheImpl(s, o));
+}
