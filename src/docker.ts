@@ -36,6 +36,15 @@ export function lastErrorLine(stderr: string): string {
   return err ?? lines[lines.length - 1] ?? '(no output)';
 }
 
+/**
+ * docker's own words when the socket is missing say what broke, not what to do about it: a container
+ * job without the socket, a self-hosted runner without Docker, a macOS/Windows runner.
+ */
+export function daemonHint(detail: string): string {
+  if (!/Cannot connect to the Docker daemon|Is the docker daemon running/i.test(detail)) return '';
+  return ' This action needs a runner with Docker (GitHub-hosted ubuntu runners have it): on a self-hosted runner start dockerd, in a container job mount /var/run/docker.sock.';
+}
+
 export class Docker implements DockerRunner {
   /** `env` is layered over process.env for every call (DOCKER_CONFIG, BUILDX_* knobs). */
   constructor(private readonly env: Record<string, string> = {}) {}
@@ -60,11 +69,11 @@ export class Docker implements DockerRunner {
       });
     } catch (e) {
       // Spawning failed: docker is not installed or not on PATH.
-      throw new DockerError(argv, 127, `${(e as Error).message}. Is the docker CLI installed on this runner?`, opts.context);
+      throw new DockerError(argv, 127, `${(e as Error).message.replace(/\.+$/, '')}. Is the docker CLI installed on this runner?`, opts.context);
     }
     if (res.exitCode !== 0 && !opts.allowFailure) {
       const detail = lastErrorLine(res.stderr || res.stdout);
-      throw new DockerError(argv, res.exitCode, opts.mask ? opts.mask(detail) : detail, opts.context);
+      throw new DockerError(argv, res.exitCode, (opts.mask ? opts.mask(detail) : detail) + daemonHint(detail), opts.context);
     }
     return { exitCode: res.exitCode, stdout: res.stdout, stderr: res.stderr };
   }

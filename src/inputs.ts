@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { InputError } from './errors.js';
 import { parseBool, parseEnum, parseKeyValues, parseList } from './parse.js';
-import { parseImage, type ImageName } from './plan/image-ref.js';
+import { parseBuildxVersionInput } from './execute/buildx-release.js';
+import { parseBaseImage, parseImage, type ImageName } from './plan/image-ref.js';
 
 /** Every input name, once. action.yml must declare exactly these (a test checks). */
 export const Input = {
@@ -130,7 +131,6 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
 const PROFILE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const FEATURE = /^[a-zA-Z0-9_][a-zA-Z0-9_+\-./]*$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const SEMVER_ISH = /^v?\d+\.\d+\.\d+$/;
 
 /** Validate raw strings into one frozen typed object. Every error names the input, value and fix. */
 export function parseInputs(raw: RawInputs): Inputs {
@@ -150,10 +150,7 @@ export function parseInputs(raw: RawInputs): Inputs {
   if (bin !== '' && !/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/.test(bin)) {
     throw new InputError(Input.Bin, raw.bin, 'is not a Cargo binary name', 'Use the name of a [[bin]] target or package with src/main.rs.');
   }
-  const buildxVersion = raw['buildx-version'].trim();
-  if (buildxVersion !== '' && buildxVersion !== 'latest' && !SEMVER_ISH.test(buildxVersion)) {
-    throw new InputError(Input.BuildxVersion, raw['buildx-version'], 'is not a buildx release version', 'Use e.g. v0.29.1, or leave it empty to use the installed buildx (>= 0.21) or the pinned one.');
-  }
+  const buildxVersion = parseBuildxVersionInput(Input.BuildxVersion, raw['buildx-version']);
   const digests = parseList(raw.digests);
   for (const d of digests) {
     if (!DIGEST.test(d)) throw new InputError(Input.Digests, d, 'is not an image digest', 'Pass the `digest` outputs of the matrix legs, each like sha256:<64 hex>.');
@@ -180,8 +177,8 @@ export function parseInputs(raw: RawInputs): Inputs {
     bin,
     context: raw.context.trim(),
     dockerfile: raw.dockerfile.trim(),
-    builderImage: raw['builder-image'].trim(),
-    runtimeImage: raw['runtime-image'].trim(),
+    builderImage: raw['builder-image'].trim() === '' ? '' : parseBaseImage(Input.BuilderImage, raw['builder-image'], 'org/muslrust-chef:1.98.0 (see docs/builder-image.md)'),
+    runtimeImage: parseBaseImage(Input.RuntimeImage, raw['runtime-image'], 'chainguard/static:latest'),
     features,
     profile,
     tags: raw.tags,

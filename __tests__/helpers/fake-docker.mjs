@@ -3,7 +3,10 @@
 // only ever spawns `docker`), so the bundle runs unmodified and we see every argv and stdin it sends.
 // It appends one JSON line per call to $FAKE_DOCKER_LOG and answers like docker would.
 // $FAKE_DOCKER_FAIL: JSON {"<argv substring>": {"code": n, "stderr": "...", "times": k}} to fail calls.
+// $FAKE_DOCKER_DAEMON=down: every command that needs the daemon fails the way docker does without one.
+// $FAKE_BUILDX_VERSION: what `docker buildx version` reports (default v0.30.1); `none` = no buildx plugin.
 import fs from 'node:fs';
+import path from 'node:path';
 
 const args = process.argv.slice(2);
 const line = args.join(' ');
@@ -18,17 +21,44 @@ if (!process.stdin.isTTY) {
 const log = process.env.FAKE_DOCKER_LOG;
 if (log) fs.appendFileSync(log, JSON.stringify({ argv: ['docker', ...args], stdin, dockerConfig: process.env.DOCKER_CONFIG ?? '' }) + '\n');
 
+const fail = (stderr, code = 1) => {
+  process.stderr.write(stderr);
+  process.exit(code);
+};
+
+if (args[0] === 'buildx' && args[1] === 'version' && process.env.FAKE_BUILDX_VERSION === 'none') {
+  fail("docker: 'buildx' is not a docker command.\nSee 'docker --help'\n");
+}
+
+// What the real CLI says when the socket is missing. Client-only commands (buildx version, login's
+// credential store, imagetools talking to a registry) still work without a daemon.
+const DAEMON_DOWN = 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?';
+if (process.env.FAKE_DOCKER_DAEMON === 'down') {
+  if (args[0] === 'run') fail(`docker: ${DAEMON_DOWN}\n\nRun 'docker run --help' for more information\n`, 125);
+  if (args[0] === 'buildx' && ['create', 'build', 'rm', 'inspect'].includes(args[1] ?? '')) fail(`ERROR: ${DAEMON_DOWN}\n`);
+}
+
 const fails = JSON.parse(process.env.FAKE_DOCKER_FAIL || '{}');
 for (const [pattern, f] of Object.entries(fails)) {
   if (!line.includes(pattern)) continue;
   const counter = `${log}.count.${Buffer.from(pattern).toString('hex')}`;
   const n = fs.existsSync(counter) ? Number(fs.readFileSync(counter, 'utf8')) : 0;
   fs.writeFileSync(counter, String(n + 1));
-  if (f.times === undefined || n < f.times) {
-    process.stderr.write(f.stderr ?? 'ERROR: simulated failure\n');
-    process.exit(f.code ?? 1);
-  }
+  if (f.times === undefined || n < f.times) fail(f.stderr ?? 'ERROR: simulated failure\n', f.code ?? 1);
 }
+
+/** docker login/logout keep credentials in $DOCKER_CONFIG/config.json, base64(user:password), as docker does. */
+function editAuths(edit) {
+  const dir = process.env.DOCKER_CONFIG;
+  if (!dir) return;
+  const file = path.join(dir, 'config.json');
+  const cfg = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8') || '{}') : {};
+  cfg.auths = cfg.auths ?? {};
+  edit(cfg.auths);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(cfg, null, '\t'));
+}
+const authKey = (registry) => (!registry || registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry);
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 const AMD = 'sha256:' + 'b'.repeat(64);
@@ -38,6 +68,17 @@ if (args[0] === 'buildx' && args[1] === 'version') {
 } else if (args[0] === 'buildx' && args[1] === 'build') {
   const i = args.indexOf('--metadata-file');
   if (i >= 0) fs.writeFileSync(args[i + 1], JSON.stringify({ 'containerimage.digest': DIGEST, 'containerimage.config.digest': 'sha256:' + 'd'.repeat(64), 'image.name': 'x' }));
+  // A local export (the cache-mount extract build) writes <dest>/<arch>/… like BuildKit with platform-split=false.
+  const o = args.indexOf('--output');
+  const dest = o >= 0 ? /^type=local,dest=([^,]+)/.exec(args[o + 1] ?? '')?.[1] : undefined;
+  if (dest) {
+    const p = args.indexOf('--platform');
+    for (const plat of (p >= 0 ? args[p + 1] ?? '' : 'linux/amd64').split(',')) {
+      const dir = path.join(dest, plat.split('/')[1] ?? plat, 'cargo-registry', 'cache');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'serde-1.0.0.crate'), `fake crate for ${plat}\n`);
+    }
+  }
   process.stderr.write('#1 [internal] load build definition from Dockerfile\n#20 DONE 0.1s\n');
 } else if (args[0] === 'buildx' && args[1] === 'imagetools' && args[2] === 'inspect') {
   const ref = args[3];
@@ -54,6 +95,16 @@ if (args[0] === 'buildx' && args[1] === 'version') {
     process.stdout.write(JSON.stringify({ digest: DIGEST, mediaType: 'application/vnd.oci.image.index.v1+json' }));
   }
 } else if (args[0] === 'login') {
+  const u = args.indexOf('--username');
+  const user = u >= 0 ? args[u + 1] : '';
+  editAuths((a) => {
+    a[authKey(args[args.length - 1])] = { auth: Buffer.from(`${user}:${stdin}`).toString('base64') };
+  });
   process.stdout.write('Login Succeeded\n');
+} else if (args[0] === 'logout') {
+  editAuths((a) => {
+    delete a[authKey(args[1])];
+  });
+  process.stdout.write(`Removing login credentials for ${authKey(args[1])}\n`);
 }
 process.exit(0);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,6 +74,33 @@ export class Runner {
   }
 
   step(env: Record<string, string>): StepResult {
+    const full = this.withFiles(env);
+    const r = spawnSync(process.execPath, [DIST], { cwd: this.workspace, env: full, encoding: 'utf8', timeout: 120000 });
+    return this.collect(full, r.status ?? -1, r.stdout, r.stderr);
+  }
+
+  /**
+   * Like step(), without blocking the test process: servers the test runs itself (a download
+   * server, a slow proxy) keep answering while the action runs, and several cases can run at once.
+   */
+  stepAsync(env: Record<string, string>, timeoutMs = 120000): Promise<StepResult> {
+    const full = this.withFiles(env);
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [DIST], { cwd: this.workspace, env: full, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(this.collect(full, code ?? -1, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8')));
+      });
+    });
+  }
+
+  private withFiles(env: Record<string, string>): Record<string, string> {
     const files = { GITHUB_OUTPUT: 'out', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' } as const;
     const full = { ...env };
     for (const [k, f] of Object.entries(files)) {
@@ -81,31 +108,59 @@ export class Runner {
       fs.writeFileSync(p, '');
       full[k] = p;
     }
-    const r = spawnSync(process.execPath, [DIST], { cwd: this.workspace, env: full, encoding: 'utf8', timeout: 120000 });
+    return full;
+  }
+
+  private collect(full: Record<string, string>, code: number, stdout: string, stderr: string): StepResult {
     const read = (k: string) => fs.readFileSync(full[k] as string, 'utf8');
     const outText = read('GITHUB_OUTPUT');
     const stateText = read('GITHUB_STATE');
     const summary = read('GITHUB_STEP_SUMMARY');
     return {
-      code: r.status ?? -1,
-      stdout: r.stdout,
-      stderr: r.stderr,
+      code,
+      stdout,
+      stderr,
       outputs: parseFileCommands(outText),
       state: parseFileCommands(stateText),
       summary,
-      all: [r.stdout, r.stderr, outText, stateText, summary].join('\n'),
+      all: [stdout, stderr, outText, stateText, summary].join('\n'),
     };
   }
 
   /** main, then post with STATE_* from main, as the runner does with `post-if: always()`. */
   mainAndPost(inputs: Record<string, string>, extra: Record<string, string> = {}): { main: StepResult; post: StepResult } {
+    const env = this.inputEnv(inputs, extra);
+    const main = this.step(env);
+    const post = this.step(postEnv(env, main));
+    return { main, post };
+  }
+
+  async mainAndPostAsync(inputs: Record<string, string>, extra: Record<string, string> = {}): Promise<{ main: StepResult; post: StepResult }> {
+    const env = this.inputEnv(inputs, extra);
+    const main = await this.stepAsync(env);
+    const post = await this.stepAsync(postEnv(env, main));
+    return { main, post };
+  }
+
+  /** The runner's env for a step: INPUT_<NAME> per input (upper-cased, spaces to `_`; dashes kept). */
+  inputEnv(inputs: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
     const env = this.baseEnv(extra);
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-    const main = this.step(env);
-    const postEnv = { ...env };
-    for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
-    const post = this.step(postEnv);
-    return { main, post };
+    return env;
+  }
+
+  /** Every file left under RUNNER_TEMP (path relative to it, and its bytes), for secret scans. */
+  tempFiles(): Array<{ path: string; bytes: Buffer }> {
+    const out: Array<{ path: string; bytes: Buffer }> = [];
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile()) out.push({ path: path.relative(this.temp, p), bytes: fs.readFileSync(p) });
+      }
+    };
+    if (fs.existsSync(this.temp)) walk(this.temp);
+    return out;
   }
 
   calls(): Calls[] {
@@ -116,6 +171,13 @@ export class Runner {
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The post step's env: main's, plus STATE_<name> for everything main saved. */
+export function postEnv(env: Record<string, string>, main: StepResult): Record<string, string> {
+  const post = { ...env };
+  for (const [k, v] of Object.entries(main.state)) post[`STATE_${k}`] = v;
+  return post;
 }
 
 /** `::error::` lines of a step's stdout. */

@@ -6,21 +6,11 @@ import path from 'node:path';
 import semver from 'semver';
 import type { DockerRunner } from '../docker.js';
 import { Input } from '../inputs.js';
+import { MIN_BUILDX, PINNED_BUILDX } from './buildx-release.js';
 
-/** GitHub's cache service v2 (the only one left) needs buildx >= 0.21 and BuildKit >= 0.20. */
-export const MIN_BUILDX = '0.21.0';
-/**
- * The buildx we install when the runner's is missing or too old, with the release's SHA-256 sums
- * embedded here: docker/setup-buildx-action downloads without verifying, we refuse a mismatch.
- */
-export const PINNED_BUILDX = {
-  version: '0.30.1',
-  // From the release's checksums.txt (also pinned by docker-library/docker's cli Dockerfile).
-  sha256: {
-    'linux-amd64': 'c37114fcd034025ec68e224657c8a5a850df472ded3ddcbca75ad3a7ebb9710d',
-    'linux-arm64': '31d012d52d6df68aef4b55db62330967b562811f0de30cdfaa4505f314797c76',
-  } as Record<string, string>,
-};
+// The version rules live in buildx-release.ts, which inputs.ts reads too (without importing this
+// file, which imports inputs.ts).
+export { MIN_BUILDX, PINNED_BUILDX } from './buildx-release.js';
 
 /** Version from `docker buildx version` (upstream `v0.29.1`, Debian `0.29.1+ds1`, or a dev commit). */
 export function parseBuildxVersion(out: string): string | undefined {
@@ -76,22 +66,25 @@ export async function ensureBuildx(docker: DockerRunner, o: { requested: string;
         `Install buildx >= ${MIN_BUILDX} on the runner (docker/setup-buildx-action) or allow access to github.com.`,
     );
   }
-  const expected = await expectedSha(version, asset, base);
-  const actual = sha256File(file);
-  if (actual !== expected) {
+  try {
+    const expected = await expectedSha(version, asset, base);
+    const actual = sha256File(file);
+    if (actual !== expected) {
+      throw new Error(`Checksum mismatch for ${url}: expected sha256 ${expected}, got ${actual}. The download was removed; retry, or pin another 'buildx-version'.`);
+    }
+    const pluginDir = path.join(o.dockerConfig, 'cli-plugins');
+    // The job config may hold a symlink to ~/.docker/cli-plugins: never write into the user's home.
+    if (fs.existsSync(pluginDir) && fs.lstatSync(pluginDir).isSymbolicLink()) fs.rmSync(pluginDir);
+    fs.mkdirSync(pluginDir, { recursive: true });
+    const target = path.join(pluginDir, 'docker-buildx');
+    fs.copyFileSync(file, target);
+    fs.chmodSync(target, 0o755);
+    core.info(`installed buildx ${version} (sha256 ${actual}) into ${pluginDir}`);
+    return { version, installed: true };
+  } finally {
+    // Installed or not (bad sum, no checksums.txt to verify it), the download never stays in RUNNER_TEMP.
     fs.rmSync(file, { force: true });
-    throw new Error(`Checksum mismatch for ${url}: expected sha256 ${expected}, got ${actual}. The download was removed; retry, or pin another 'buildx-version'.`);
   }
-  const pluginDir = path.join(o.dockerConfig, 'cli-plugins');
-  // The job config may hold a symlink to ~/.docker/cli-plugins: never write into the user's home.
-  if (fs.existsSync(pluginDir) && fs.lstatSync(pluginDir).isSymbolicLink()) fs.rmSync(pluginDir);
-  fs.mkdirSync(pluginDir, { recursive: true });
-  const target = path.join(pluginDir, 'docker-buildx');
-  fs.copyFileSync(file, target);
-  fs.chmodSync(target, 0o755);
-  fs.rmSync(file, { force: true });
-  core.info(`installed buildx ${version} (sha256 ${actual}) into ${pluginDir}`);
-  return { version, installed: true };
 }
 
 async function expectedSha(version: string, asset: string, base: string): Promise<string> {
@@ -101,7 +94,13 @@ async function expectedSha(version: string, asset: string, base: string): Promis
     if (sum) return sum;
   }
   // Not our pinned release: take the sum from the release's own checksums.txt.
-  const sums = await tc.downloadTool(`${base}/v${version}/checksums.txt`);
+  const sumsUrl = `${base}/v${version}/checksums.txt`;
+  let sums: string;
+  try {
+    sums = await tc.downloadTool(sumsUrl);
+  } catch (e) {
+    throw new Error(`Cannot verify buildx ${version}: downloading ${sumsUrl} failed: ${(e as Error).message}. Pin a released 'buildx-version', or leave it empty for the pinned ${PINNED_BUILDX.version}.`);
+  }
   const text = fs.readFileSync(sums, 'utf8');
   fs.rmSync(sums, { force: true });
   const line = text.split('\n').find((l) => l.trim().endsWith(` *${asset}`) || l.trim().endsWith(`  ${asset}`));

@@ -13,7 +13,7 @@ import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
 import { markMainStarted, saveMainState, type MainState } from '../state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, platformSizes, runLogin, runQemu, staticCheckLine } from './steps.js';
+import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -104,16 +104,14 @@ export async function runMain(): Promise<void> {
         report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
         const t0 = Date.now();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
-        try {
-          // Cache errors can print signed blob URLs: their sig= never reaches the log.
-          await docker.run(cmd.argv, { context: 'build', mask: maskSignedUrls });
-        } catch (e) {
-          core.endGroup();
-          const why = e instanceof Error && 'detail' in e ? staticCheckLine(String((e as { detail: unknown }).detail)) : undefined;
-          const err = explainBuildFailure(e, plan.platforms, plan.meta.tags);
-          throw why ? new Error(`Static check failed: ${why}. ${err.message}`) : err;
+        // Cache errors can print signed blob URLs: their sig= never reaches the log. allowFailure:
+        // explaining a failure (platform, static check) needs buildx's whole output, not its last line.
+        const res = await docker.run(cmd.argv, { context: 'build', mask: maskSignedUrls, allowFailure: true }).finally(() => core.endGroup());
+        if (res.exitCode !== 0) {
+          // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
+          const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;
+          throw explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), plan.platforms, refs);
         }
-        core.endGroup();
         report.buildSeconds = (Date.now() - t0) / 1000;
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
         break;

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import fs from 'node:fs';
-import type { DockerRunner } from '../docker.js';
+import { lastErrorLine, type DockerRunner } from '../docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import type { PlatformSize } from '../report/summary.js';
@@ -34,24 +34,34 @@ export async function runLogin(docker: DockerRunner, cmd: PlannedCommand, passwo
     }
     const delay = delaysMs[attempt];
     const detail = (r.stderr || r.stdout).split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? '';
-    if (delay === undefined) {
-      throw new DockerError(cmd.argv, r.exitCode, `${detail}. Check the username and that the password is a valid access token for ${registry}.`, `login to ${registry} failed after ${attempt + 1} attempts`);
+    // A rejected credential does not get better by retrying (and repeated bad logins can get an
+    // account throttled); only transient failures (timeouts, 5xx, rate limits) are retried.
+    const rejected = /unauthorized|incorrect username or password|authentication required|denied/i.test(detail);
+    if (delay === undefined || rejected) {
+      const n = `${attempt + 1} attempt${attempt === 0 ? '' : 's'}`;
+      throw new DockerError(cmd.argv, r.exitCode, `${detail}. Check the username and that the password is a valid access token for ${registry}.`, `login to ${registry} failed after ${n}`);
     }
     core.warning(`docker login to ${registry} failed (${detail}); retrying in ${delay / 1000} s`);
     await sleep(delay);
   }
 }
 
-/** Make build failures say which platform and what the static check found, not only buildx's last line. */
-export function explainBuildFailure(e: unknown, platforms: readonly string[], refs: readonly string[]): Error {
-  if (!(e instanceof DockerError)) return e instanceof Error ? e : new Error(String(e));
-  const d = e.detail;
-  const plat = /\[(linux\/[a-z0-9]+)[^\]]*\]/.exec(d)?.[1];
-  const where = plat ? ` for ${plat}` : platforms.length === 1 ? ` for ${platforms[0]}` : '';
-  if (/push|unexpected status|failed commit on ref|denied|unauthorized/i.test(d) && refs.length > 0) {
-    return new Error(`Pushing ${refs.join(', ')}${where} failed: ${d}`);
-  }
-  return new Error(`docker buildx build${where} failed: ${d}`);
+const PUSH_FAILURE = /failed to push|failed commit on ref|unexpected status from (?:PUT|POST|PATCH) request|push access denied/i;
+
+/**
+ * Say what failed and for which platform, from buildx's whole output: its last line rarely names
+ * the platform, but the step block BuildKit quotes (` > [linux/arm64 builder 6/6] RUN …:`) does, and
+ * the static check prints its verdict inside the step's log. A pull that is denied is not a push.
+ * `refs` are what was being pushed (empty when the build does not push).
+ */
+export function explainBuildFailure(output: string, platforms: readonly string[], refs: readonly string[]): Error {
+  const detail = lastErrorLine(output);
+  const plat = [...output.matchAll(/^\s*> \[(linux\/[a-z0-9]+)[\] ]/gm)].pop()?.[1];
+  const where = ` for ${plat ?? platforms.join(', ')}`;
+  if (refs.length > 0 && PUSH_FAILURE.test(detail)) return new Error(`Pushing ${refs.join(', ')}${where} failed: ${detail}`);
+  const why = staticCheckLine(output);
+  const err = `docker buildx build${where} failed: ${detail}`;
+  return new Error(why ? `Static check failed: ${why.replace(/\.+$/, '')}. ${err}` : err);
 }
 
 /** Pull the static-check verdict out of BuildKit's progress output. */

@@ -48,3 +48,21 @@ export function parseImage(input: string, raw: string): ImageName {
 export function isLocalRegistry(registry: string): boolean {
   return /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry);
 }
+
+// A base image for a FROM line: name, optional :tag, optional @sha256 digest, and nothing else.
+const COMP = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REF_HOST = '(?:localhost|[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)+)(?::[0-9]{1,5})?|[a-zA-Z0-9-]+:[0-9]{1,5}';
+const REFERENCE = new RegExp(`^(?:(?:${REF_HOST})/)?${COMP}(?:/${COMP})*(?::\\w[\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
+
+/**
+ * `runtime-image` / `builder-image` are written into the generated Dockerfile's FROM lines, so they
+ * must be one image reference: a newline or a second word would add instructions (`…\nRUN …`) or
+ * rename the stage (`… AS x`) instead of failing.
+ */
+export function parseBaseImage(input: string, raw: string, example: string): string {
+  const v = raw.trim();
+  if (!REFERENCE.test(v)) {
+    throw new InputError(input, raw, 'is not one image reference', `Use name[:tag][@sha256:digest] and nothing else, e.g. ${example}.`);
+  }
+  return v;
+}

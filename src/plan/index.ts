@@ -143,7 +143,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const isPr = ctx.git.eventName === 'pull_request' || ctx.git.eventName === 'pull_request_target';
   const push = inputs.mode === 'merge' || inputs.pushByDigest || (inputs.push === 'auto' ? !isPr : inputs.push === 'true');
   if (inputs.pushByDigest && inputs.images.length !== 1) {
-    throw new InputError(Input.PushByDigest, 'true', `needs exactly one image (got ${inputs.images.length})`, 'A matrix leg pushes one image by digest; list the other names in the merge step instead.');
+    throw new InputError(Input.PushByDigest, 'true', `needs exactly one image, but 'image' lists ${inputs.images.length}`, 'A matrix leg pushes one image by digest; list the other names in the merge step instead.');
   }
   const registry = inputs.registry || inputs.images[0]?.registry || 'docker.io';
   const login = inputs.username !== '';

@@ -44,7 +44,11 @@ function readToml(file: string, rootForMsg: string): Toml {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new WorkspaceError(`No Cargo.toml at ${path.relative(rootForMsg, file) || file}: set the 'context' input to the directory of your Cargo workspace.`);
+    // Name the directory, not just `Cargo.toml`: the path is what the user got wrong in 'context'.
+    throw new WorkspaceError(
+      `No Cargo.toml in ${path.dirname(file)}: set the 'context' input to the directory of your Cargo workspace ` +
+        `(relative to the checkout), e.g. \`context: .\` or \`context: services/api\`.`,
+    );
   }
   try {
     return parseToml(text) as Toml;
@@ -156,8 +160,8 @@ export function readWorkspace(root: string): Workspace {
   const lockPath = path.join(root, 'Cargo.lock');
   if (!fs.existsSync(lockPath)) {
     throw new WorkspaceError(
-      `No Cargo.lock in ${root}: the image build uses --locked so that dependencies are reproducible and cacheable. ` +
-        `Run 'cargo generate-lockfile' (or any cargo build) and commit Cargo.lock.`,
+      `No Cargo.lock in ${root} (the 'context' directory): the image build uses --locked so that dependencies are ` +
+        `reproducible and cacheable. Run 'cargo generate-lockfile' there (or any cargo build) and commit Cargo.lock.`,
     );
   }
   const tc = readToolchain(root);
@@ -177,7 +181,10 @@ export function pickBin(ws: Workspace, wanted: string): BinTarget {
   }
   if (ws.bins.length === 1) return ws.bins[0] as BinTarget;
   if (ws.bins.length === 0) {
-    throw new WorkspaceError(`The workspace at ${ws.root} has no binary target (no src/main.rs, src/bin/*.rs or [[bin]]): an image needs one. Add a binary crate.`);
+    throw new WorkspaceError(
+      `The workspace at ${ws.root} (the 'context' directory) has no binary target (no src/main.rs, src/bin/*.rs or [[bin]]): ` +
+        `an image needs one. Add a binary crate, or set 'context' to the workspace that has it.`,
+    );
   }
   throw new WorkspaceError(`The workspace has ${ws.bins.length} binaries: ${list}. Set the 'bin' input to the one to put in the image.`);
 }
