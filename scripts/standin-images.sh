@@ -24,6 +24,13 @@
 #       CARGO_NET_GIT_FETCH_WITH_CLI=true, WORKDIR /volume, as in the real image. There is no
 #       `strip` in busybox: muslrust-chef-locate warns and keeps the (tiny) binary unstripped.
 #
+#   127.0.0.1:5000/clux/muslrust:<DEFAULT_MUSLRUST_TAG>   the builder stand-in again (same digest),
+#       so `FROM clux/muslrust:<tag>` of the generated Dockerfile's inline chef stage resolves, e.g.
+#       for `docker buildx build --check`. Building that stage needs the real image (cargo install).
+#   127.0.0.1:5000/library/busybox:<tag of UTILITY_IMAGE>  engine-up.sh's real busybox again (same
+#       digest): the utility image of the `cache-mounts: true` cache dance.
+#   Both tags are read from the action's sources (`export const …` under src/) on every run.
+#
 # Idempotent: each image's build context (files, modes, base image digest) is hashed; when the
 # registry already has the tag and a ctx-<hash> tag with the same digest, nothing is built.
 # FORCE=1 rebuilds anyway. `--print-cargo` prints the stand-in cargo and exits (for shellcheck).
@@ -467,6 +474,47 @@ build_push() {
 build_push "$cg" chainguard/static latest scratch
 build_push "$sb" muslrust-chef-standin test "$base"
 
+# ------------------------------------------------------------------ extra tags of the stand-ins
+# alias_tag SRC_REPO SRC_TAG DST_REPO DST_TAG: DST becomes a carbon copy of SRC (same digest, blobs
+# copied across repositories by imagetools); nothing is pushed when DST already has SRC's digest.
+alias_tag() {
+  local src dst log=$WORK/alias-${3//\//_}.log
+  src=$(digest "$1" "$2")
+  [ -n "$src" ] || die "$REG/$1:$2 is missing, so $REG/$3:$4 cannot point at it"
+  dst=$(digest "$3" "$4")
+  if [ "$dst" = "$src" ]; then
+    ts "$REG/$3:$4 is up to date (= $1:$2, $src)"
+    return 0
+  fi
+  docker buildx imagetools create --progress=plain -t "$REG/$3:$4" "$REG/$1@$src" >"$log" 2>&1 ||
+    { tail -n 20 "$log" >&2; die "tagging $REG/$1:$2 as $REG/$3:$4 failed"; }
+  dst=$(digest "$3" "$4")
+  [ "$dst" = "$src" ] || die "$REG/$3:$4 has digest '${dst:-none}' after the copy, not $src"
+  ts "tagged $REG/$1:$2 as $REG/$3:$4 ($src)"
+}
+
+# src_const NAME: the string value of the one `export const NAME = '…';` under src/, so these tags
+# follow the action's pins without being edited by hand (wherever the constant lives).
+src_const() {
+  local v
+  v=$(grep -rhs --include='*.ts' "^export const $1 = '" "$ROOT/src" | sed -n "s/^export const $1 = '\([^']*\)';.*/\1/p" | sort -u)
+  [ -n "$v" ] || die "no \`export const $1 = '…'\` under $ROOT/src"
+  [ "$(printf '%s\n' "$v" | wc -l)" -eq 1 ] || die "several values of $1 under $ROOT/src: ${v//$'\n'/, }"
+  printf '%s\n' "$v"
+}
+# The generated Dockerfile's inline chef stage (`builder-image` empty) starts FROM
+# clux/muslrust:<DEFAULT_MUSLRUST_TAG>; BuildKit's lint (`buildx build --check`) resolves it. Here it
+# is the builder stand-in (it cannot `cargo install cargo-chef`, so it only serves --check).
+muslrust_tag=$(src_const DEFAULT_MUSLRUST_TAG)
+alias_tag muslrust-chef-standin test clux/muslrust "$muslrust_tag"
+# The cache-dance utility image of `cache-mounts: true` (UTILITY_IMAGE = busybox:<version>): the real
+# busybox of engine-up.sh.
+utility=$(src_const UTILITY_IMAGE)
+case $utility in
+  busybox:*) alias_tag library/busybox latest library/busybox "${utility#busybox:}" ;;
+  *) die "UTILITY_IMAGE (src/) is '$utility'; this script only knows busybox:<tag>" ;;
+esac
+
 # smoke check: both platforms of the stand-in builder run the stand-in cargo
 for p in linux/amd64 linux/arm64; do
   out=$(docker run --rm --pull always --platform "$p" "$REG/muslrust-chef-standin:test" sh -c 'cargo --version && echo "$CARGO_BUILD_TARGET"' 2>&1) ||
@@ -480,4 +528,4 @@ for p in linux/amd64 linux/arm64; do
     *) die "the stand-in builder on $p has the wrong CARGO_BUILD_TARGET: $out" ;;
   esac
 done
-ts "stand-in images ready: $REG/chainguard/static:latest, $REG/muslrust-chef-standin:test"
+ts "stand-in images ready: $REG/chainguard/static:latest, $REG/muslrust-chef-standin:test (also $REG/clux/muslrust:$muslrust_tag), $REG/library/busybox:${utility#busybox:}"

@@ -153,8 +153,14 @@ export class ActionRunner {
     return env;
   }
 
-  async main(inputs: Record<string, string>): Promise<StepResult> {
-    this.mainEnv = this.env(inputs);
+  /**
+   * The main step. `extraEnv` is added to the runner's environment (and so reaches post too), e.g.
+   * the cache service variables the runner gives actions (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN).
+   * Calling main() again starts a new "run" in the same runner directories (same RUNNER_TEMP and
+   * workspace, as on a runner that keeps its paths between workflow runs).
+   */
+  async main(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<StepResult> {
+    this.mainEnv = { ...this.env(inputs), ...extraEnv };
     this.mainResult = await this.step(this.mainEnv, 'main');
     return this.mainResult;
   }
