@@ -6,7 +6,7 @@ import { maskSignedUrls } from './env.js';
 import { KEY_PREFIX } from './key.js';
 import { localCacheDirs } from './layer.js';
 import { extractMounts, injectMounts, UTILITY_IMAGE } from './dance.js';
-import { cleanDir, coreLog, mb, NO_SERVICE, restoreDir, saveDir, secs, tree, type LocalCacheState, type Log, type MountsState, type RestoreResult, type SaveResult } from './store.js';
+import { cleanDir, coreLog, saveBlocked, mb, NO_SERVICE, restoreDir, saveDir, secs, tree, type LocalCacheState, type Log, type MountsState, type RestoreResult, type SaveResult } from './store.js';
 
 export { extractArgv, extractDockerfile, injectArgv, injectDockerfile, STAMP_ARG, UTILITY_IMAGE } from './dance.js';
 export type { LocalCacheState, Log, MountsState, RestoreResult, SaveOutcome, SaveResult } from './store.js';
@@ -76,18 +76,8 @@ export interface SaveOptions {
 
 async function saveCacheMountsImpl(s: MountsState, docker: DockerRunner, o: SaveOptions): Promise<SaveResult> {
   const log = o.log ?? coreLog;
-  if (!o.buildSucceeded) {
-    log.info('Not saving the Cargo cache mounts: the build did not succeed.');
-    return { outcome: 'build-failed' };
-  }
-  if (s.hitKey === s.key) {
-    log.info(`Not saving the Cargo cache mounts: ${s.key} was restored exactly and cache entries are immutable.`);
-    return { outcome: 'exact-hit' };
-  }
-  if (!cache.isFeatureAvailable()) {
-    log.info(`${NO_SERVICE} the Cargo cache mounts are not saved.`);
-    return { outcome: 'no-service' };
-  }
+  const blocked = saveBlocked('Cargo cache mounts', s, o.buildSucceeded, log);
+  if (blocked) return blocked;
   const t0 = Date.now();
   if (!(await extractMounts(s, docker, o.utilityImage ?? UTILITY_IMAGE, log))) return { outcome: 'extract-failed' };
   log.info(`Copied the Cargo cache mounts out of builder '${s.builder}' in ${secs(t0)}.`);
@@ -134,18 +124,8 @@ async function restoreLocalCacheImpl(o: RestoreLocalOptions): Promise<RestoreRes
 async function saveLocalCacheImpl(s: LocalCacheState, o: { buildSucceeded: boolean; log?: Log }): Promise<SaveResult> {
   const log = o.log ?? coreLog;
   const { from, to } = localCacheDirs(s.dir);
-  if (!o.buildSucceeded) {
-    log.info('Not saving the local layer cache: the build did not succeed.');
-    return { outcome: 'build-failed' };
-  }
-  if (s.hitKey === s.key) {
-    log.info(`Not saving the local layer cache: ${s.key} was restored exactly and cache entries are immutable.`);
-    return { outcome: 'exact-hit' };
-  }
-  if (!cache.isFeatureAvailable()) {
-    log.info(`${NO_SERVICE} the local layer cache is not saved.`);
-    return { outcome: 'no-service' };
-  }
+  const blocked = saveBlocked('local layer cache', s, o.buildSucceeded, log);
+  if (blocked) return blocked;
   if (tree(to).files === 0) {
     log.info(`Nothing to save for the local layer cache: the build wrote nothing to ${to}.`);
     return { outcome: 'empty' };

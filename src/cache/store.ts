@@ -114,3 +114,22 @@ export async function saveDir(dir: string, key: string, what: string, log: Log):
   }
 }
 
+/**
+ * Why a save must not happen, shared by the cache mounts and the local layer cache: never save what
+ * a failed build left, never re-save an exact hit (entries are immutable), nothing without a service.
+ */
+export function saveBlocked(what: string, s: { key: string; hitKey?: string }, buildSucceeded: boolean, log: Log): SaveResult | undefined {
+  if (!buildSucceeded) {
+    log.info(`Not saving the ${what}: the build did not succeed.`);
+    return { outcome: 'build-failed' };
+  }
+  if (s.hitKey === s.key) {
+    log.info(`Not saving the ${what}: ${s.key} was restored exactly and cache entries are immutable.`);
+    return { outcome: 'exact-hit' };
+  }
+  if (!cache.isFeatureAvailable()) {
+    log.info(`${NO_SERVICE} nothing is saved for the ${what}.`);
+    return { outcome: 'no-service' };
+  }
+  return undefined;
+}
