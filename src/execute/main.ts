@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ghaCacheEnvProblem, maskSignedUrls } from '../cache/env.js';
+import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
+import { formatCacheKey } from '../cache/key.js';
 import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
 import { readRunContext } from '../context.js';
 import { Docker } from '../docker.js';
@@ -17,7 +18,7 @@ import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.j
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
-  for (const i of plan.cacheKey.ingredients) core.info(`${i.name}: ${i.value}`);
+  for (const line of formatCacheKey(plan.cacheKey)) core.info(line);
   core.endGroup();
   core.startGroup(`Plan: ${plan.commands.length} docker command(s)${inputs.dryRun ? ' (dry run: none will run)' : ''}`);
   core.info(`platforms: ${plan.platforms.join(', ')} (from ${plan.platformsFrom}); QEMU for: ${plan.foreign.join(', ') || 'none'}`);
@@ -31,6 +32,15 @@ function logPlan(plan: Plan, inputs: Inputs): void {
     core.info(plan.dockerfile.content);
     core.endGroup();
   }
+}
+
+/**
+ * Cache errors can print signed blob URLs: the `sig=` never reaches our log, and registering it as a
+ * secret makes the runner hide it in anything else that repeats it (e.g. the cache client's warnings).
+ */
+function maskBuildLine(line: string): string {
+  for (const sig of signedUrlSecrets(line)) core.setSecret(sig);
+  return maskSignedUrls(line);
 }
 
 export async function runMain(): Promise<void> {
@@ -106,7 +116,7 @@ export async function runMain(): Promise<void> {
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
         // Cache errors can print signed blob URLs: their sig= never reaches the log. allowFailure:
         // explaining a failure (platform, static check) needs buildx's whole output, not its last line.
-        const res = await docker.run(cmd.argv, { context: 'build', mask: maskSignedUrls, allowFailure: true }).finally(() => core.endGroup());
+        const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, allowFailure: true }).finally(() => core.endGroup());
         if (res.exitCode !== 0) {
           // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
           const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;
