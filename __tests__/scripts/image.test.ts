@@ -2,10 +2,10 @@
 // which CI installs with apt), and image/Dockerfile has the shape the action and the
 // builder-image workflow rely on. The Dockerfile is not built here: clux/muslrust cannot be pulled
 // on this machine; .github/workflows/builder-image.yml builds and smoke-tests it on GitHub.
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expectShellcheckClean } from '../helpers/shellcheck.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scriptsDir = path.join(repo, 'image', 'scripts');
@@ -32,13 +32,7 @@ const steps = instructions(dockerfile);
 
 describe('helper scripts', () => {
   it('pass shellcheck as POSIX sh', () => {
-    const files = scripts.map((s) => path.join(scriptsDir, s));
-    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', ...files], { encoding: 'utf8' });
-    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('shellcheck is not installed: apt-get install -y shellcheck (CI installs it the same way)');
-    }
-    expect(`${r.stdout}${r.stderr}`).toBe('');
-    expect(r.status).toBe(0);
+    expectShellcheckClean('sh', scripts.map((s) => path.join(scriptsDir, s)));
   });
 
   it.each(scripts)('%s is an executable #!/bin/sh script', (name) => {
