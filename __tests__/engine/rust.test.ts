@@ -55,7 +55,10 @@ describe('engine: real Rust through the bundled action (rust-app fixture, real-R
   afterAll(async () => {
     await svc?.stop();
     for (const b of builds) b.runner.cleanup();
-    if (builds.length > 0) console.info(builds.map((b) => `${b.marker}: main ${b.main.seconds.toFixed(1)} s; cook compiled ${b.cook.compiled.length}, build compiled ${b.build.compiled.join(' ')}`).join('\n'));
+    // cargo's own status lines per build, so the log shows what real rustc compiled in each step.
+    const cargoLines = (b: RustBuild, step: 'cook' | 'build'): string =>
+      b[step].step.lines.map((l) => l.trim().replace(/^[\d.]+ +/, '')).filter((l) => /^(Compiling|Finished) /.test(l)).join('\n    ') || '(did not run)';
+    for (const b of builds) console.info(`${b.marker}: main ${b.main.seconds.toFixed(1)} s\n  cook (${b.cook.step.status}):\n    ${cargoLines(b, 'cook')}\n  cargo build (${b.build.step.status}):\n    ${cargoLines(b, 'build')}`);
   });
   const scenario = async (...args: Parameters<typeof buildScenario>): Promise<RustBuild> => {
     const b = await buildScenario(...args);
