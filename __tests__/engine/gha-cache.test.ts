@@ -542,7 +542,7 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     const r1 = await build('mounts 2p run 1 (cold)', runner, inputs, env);
     expect(r1.warnings).toEqual([]);
     const key = r1.main.outputs['cache-key'] ?? '';
-    expect(key).toMatch(/^muslrust-chef-v1-/);
+    expect(key).toMatch(/^muslrust-chef-v2-/);
     expect(r1.main.outputs['cache-hit']).toBe('false');
     expect(r1.main.stdout).toContain(`No saved Cargo cache mounts for ${key}`);
     for (const p of [AMD64, ARM64]) {

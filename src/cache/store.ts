@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { errorMessage } from '../errors.js';
 import type { MainState } from '../state.js';
 import { maskSignedUrls } from './env.js';
+import type { RestoreLevel } from './key.js';
 
 // The @actions/cache side of persistence, shared by the cache mounts and the local layer cache:
 // result types, the guarded restore/save of one directory, and small file helpers.
@@ -20,11 +21,22 @@ export type LocalCacheState = NonNullable<MainState['localCache']>;
 export interface RestoreResult<S> {
   /** True only for an exact key match that is now usable (the `cache-hit` output). */
   hit: boolean;
-  /** The key restored: the primary key, or an older one found by the restore prefix. */
+  /** The key restored: the primary key, or an older one found by a restore key. */
   matchedKey?: string;
+  /** Which fallback matched (exact key, same environment, same toolchain): for the log and summary. */
+  level?: RestoreLevel;
+  /** Size of what was restored, and the time restore (+ loading into the builder) took. */
+  files?: number;
+  bytes?: number;
+  seconds?: number;
+  /** Cache mounts only: the restored entry was loaded into the builder. */
+  loaded?: boolean;
   /** Save this in MainState for post. */
   state: S;
 }
+
+/** A restore result without the state, for the job summary. */
+export type MountsRestore = Omit<RestoreResult<unknown>, 'state'>;
 
 export type SaveOutcome =
   | 'saved'
@@ -46,6 +58,7 @@ export const NO_SERVICE =
   'The GitHub Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set), so';
 
 export const secs = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+export const elapsed = (t0: number): number => Math.round(Date.now() - t0) / 1000;
 
 export function tree(dir: string): { files: number; bytes: number } {
   let files = 0;
@@ -77,13 +90,12 @@ export function cleanDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
 }
 
-/** Where the generated Dancefiles go: outside the build context. */
-
 // ---- @actions/cache, guarded ------------------------------------------------------------------------
 
-export async function restoreDir(dir: string, key: string, restorePrefix: string, what: string, log: Log): Promise<string | undefined> {
+/** @actions/cache tries `key` exactly, then each of `restoreKeys` as a prefix (newest entry first), in order. */
+export async function restoreDir(dir: string, key: string, restoreKeys: readonly string[], what: string, log: Log): Promise<string | undefined> {
   try {
-    return await cache.restoreCache([dir], key, [restorePrefix]);
+    return await cache.restoreCache([dir], key, [...restoreKeys]);
   } catch (e) {
     // restoreCache only throws for invalid keys/paths; network and service errors it logs itself.
     log.warning(`Restoring the ${what} failed: ${maskSignedUrls(errorMessage(e))}. Building without it.`);

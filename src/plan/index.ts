@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
+import { mountScope, SCOPE_ARG } from '../cache/mount-spec.js';
 import type { RunContext } from '../context.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
@@ -29,6 +30,8 @@ export interface Plan {
   workDir: string;
   /** Stable per-image directory for persisted caches (its path is part of the Actions cache version). */
   cacheDir: string;
+  /** Scope of the Cargo cache mount ids (repository + checkout directory), `cache-mounts: true` only. */
+  mountScope?: string;
   metadataFile: string;
   foreign: Platform[];
   /** Allocator found in Cargo.lock ('' when musl's own malloc will be used). */
@@ -111,7 +114,8 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       ignorePath: `${dfPath}.dockerignore`,
       ignoreContent: renderDockerignore(fs.existsSync(userIgnore) ? fs.readFileSync(userIgnore, 'utf8') : undefined),
     };
-    if (!inputs.builderImage) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
+    // The scripts context also carries muslrust-chef-mtimes, which the cache-mounts build runs.
+    if (!inputs.builderImage || inputs.cacheMounts) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
     dockerfile = { path: '', content: '', generated: false };
   }
@@ -164,6 +168,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
+  const scope = inputs.cacheMounts && inputs.mode === 'build' ? mountScope(ctx.git.repository, context) : undefined;
   const commands: PlannedCommand[] = [];
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
   commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
@@ -181,7 +186,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
         platforms,
         tags: meta.tags,
         labels: meta.labels,
-        buildArgs: inputs.buildArgs,
+        buildArgs: scope ? [...inputs.buildArgs, [SCOPE_ARG, scope] as const] : inputs.buildArgs,
         buildContexts,
         provenance: inputs.provenance,
         sbom: inputs.sbom,
@@ -198,6 +203,6 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
   };
 }
