@@ -140,6 +140,22 @@ export function computeCacheKey(i: CacheKeyInput): CacheKey {
 
 export type RestoreLevel = 'exact' | 'environment' | 'toolchain';
 
+/** What a restore found (the Cargo cache mounts, the local layer cache): for the log and the job summary. */
+export interface RestoreOutcome {
+  /** True only for an exact key match that is now usable (the `cache-hit` output). */
+  hit: boolean;
+  /** The key restored: the primary key, or an older one found by a restore key. */
+  matchedKey?: string;
+  /** Which fallback matched. */
+  level?: RestoreLevel;
+  /** Size of what was restored, and the time restore (+ loading into the builder) took. */
+  files?: number;
+  bytes?: number;
+  seconds?: number;
+  /** Cache mounts only: the restored entry was loaded into the builder. */
+  loaded?: boolean;
+}
+
 /** Which fallback a restored key came from, for the log and the summary (undefined: not ours). */
 export function restoreLevel(k: Pick<CacheKey, 'key' | 'restoreKeys'>, matched: string): RestoreLevel | undefined {
   if (matched === k.key) return 'exact';

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { sha256 } from './cargo-files.js';
 
 /**
  * The BuildKit cache mounts of the generated Dockerfile (`cache-mounts: true`). One list, used both to
@@ -40,7 +40,7 @@ export const MOUNTS_ARG = 'MUSLRUST_CHEF_MOUNTS';
 
 /** The scope of a checkout: repository and absolute workspace directory, 12 hex. */
 export function mountScope(repository: string, contextDir: string): string {
-  return crypto.createHash('sha256').update(`${repository}\n${contextDir}`).digest('hex').slice(0, 12);
+  return sha256(`${repository}\n${contextDir}`).slice(0, 12);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { MountsRestore } from '../cache/store.js';
+import type { RestoreOutcome } from '../cache/key.js';
 import type { Plan } from '../plan/index.js';
 
 export interface PlatformSize {
@@ -19,7 +19,7 @@ export interface RunReport {
   cacheHit?: boolean;
   cacheNote?: string;
   /** What the Cargo cache mounts restore found (cache-mounts: true): entry, level, size, time. */
-  cacheMounts?: MountsRestore;
+  cacheMounts?: RestoreOutcome;
   buildxVersion?: string;
 }
 

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../errors.js';
 import type { MainState } from '../state.js';
-import { maskSignedUrls } from './env.js';
-import type { RestoreLevel } from './key.js';
+import { maskSignedUrls } from '../../cache/env.js';
+import type { RestoreOutcome } from '../../cache/key.js';
 
 // The @actions/cache side of persistence, shared by the cache mounts and the local layer cache:
 // result types, the guarded restore/save of one directory, and small file helpers.
@@ -18,25 +18,10 @@ export const coreLog: Log = { info: (m) => core.info(m), warning: (m) => core.wa
 export type MountsState = NonNullable<MainState['cacheMounts']>;
 export type LocalCacheState = NonNullable<MainState['localCache']>;
 
-export interface RestoreResult<S> {
-  /** True only for an exact key match that is now usable (the `cache-hit` output). */
-  hit: boolean;
-  /** The key restored: the primary key, or an older one found by a restore key. */
-  matchedKey?: string;
-  /** Which fallback matched (exact key, same environment, same toolchain): for the log and summary. */
-  level?: RestoreLevel;
-  /** Size of what was restored, and the time restore (+ loading into the builder) took. */
-  files?: number;
-  bytes?: number;
-  seconds?: number;
-  /** Cache mounts only: the restored entry was loaded into the builder. */
-  loaded?: boolean;
+export interface RestoreResult<S> extends RestoreOutcome {
   /** Save this in MainState for post. */
   state: S;
 }
-
-/** A restore result without the state, for the job summary. */
-export type MountsRestore = Omit<RestoreResult<unknown>, 'state'>;
 
 export type SaveOutcome =
   | 'saved'
