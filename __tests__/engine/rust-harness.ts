@@ -92,6 +92,8 @@ export interface Scenario {
   fixture?: string;
   /** Reuse a runner's directories (same RUNNER_TEMP and workspace, like a runner that keeps its paths). */
   runner?: ActionRunner;
+  /** The marker to compile in (default: a new one, i.e. a source change; an earlier build's: no change). */
+  marker?: string;
   /** Changes to the workspace after the marker is set, e.g. addHex. */
   mutate?: (workspace: string) => void;
   inputs: Record<string, string>;
@@ -109,7 +111,7 @@ function cargoStep(steps: BuildStep[], what: string, match: (cmd: string) => boo
 export async function buildScenario(s: Scenario): Promise<RustBuild> {
   const fixture = s.fixture ?? RUST_APP;
   const runner = s.runner ?? new ActionRunner(fixture);
-  const marker = `run-${randomUUID().slice(0, 8)}`;
+  const marker = s.marker ?? `run-${randomUUID().slice(0, 8)}`;
   if (fs.existsSync(path.join(runner.workspace, MAIN_RS))) setMarker(runner.workspace, marker);
   s.mutate?.(runner.workspace);
   const relocked = relock(runner.workspace);
