@@ -11,12 +11,10 @@
  * builds, usually one buildScenario call). Rows run in order and share one daemon and one gha cache
  * emulator, so a row may rely on what earlier rows left (e.g. the cold build's cache export).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
 import { freshBuilder } from '../engine/build-log.js';
 import { bringUpEngine, describeStep, engineTest, REGISTRY, RUST_BUILDER } from '../engine/helpers.js';
-import { addHex, buildScenario, rustInputs, type RustBuild } from '../engine/rust-harness.js';
+import { addHex, buildScenario, rustInputs, setMtimes, type RustBuild } from '../engine/rust-harness.js';
 import { measureLimits, type Limit, type LimitName } from '../engine/rust-limits.js';
 
 const engine = bringUpEngine();
@@ -47,10 +45,6 @@ const mountsRunner = (): RustBuild['runner'] => {
 async function postOrThrow(b: RustBuild): Promise<void> {
   const post = await b.runner.post();
   if (post.code !== 0) throw new Error(`post failed: ${describeStep(post)}`);
-}
-/** Every file of the workspace gets `when` as its mtime (a checkout made then). */
-function touchAll(dir: string, when = new Date()): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) fs.utimesSync(path.join(e.parentPath, e.name), when, when);
 }
 /** `Restored the Cargo cache mounts … in 1.2 s.`: the restore + inject time, reported apart from the build. */
 const restoreSeconds = (b: RustBuild): string => /Restored the Cargo cache mounts from .* in ([\d.]+) s\./.exec(b.main.stdout)?.[1] ?? '-';
@@ -124,14 +118,14 @@ export const SCENARIOS: BenchScenario[] = [
     limit: 'source',
     run: async (ctx) => {
       freshBuilder([MOUNTS_REPO]);
-      return buildScenario({ runner: mountsRunner(), inputs: mountsInputs(), env: ctx.gha, mutate: touchAll });
+      return buildScenario({ runner: mountsRunner(), inputs: mountsInputs(), env: ctx.gha, mutate: (ws) => setMtimes(ws) });
     },
   },
   {
     // Another checkout on the same daemon, checked out before the previous build: its own mount scope (cold).
     name: 'mounts-second-checkout',
     limit: 'cold',
-    run: async () => buildScenario({ inputs: mountsInputs(), mutate: (ws) => touchAll(ws, new Date(Date.now() - 60_000)) }),
+    run: async () => buildScenario({ inputs: mountsInputs(), mutate: (ws) => setMtimes(ws, new Date(Date.now() - 60_000)) }),
   },
 ];
 

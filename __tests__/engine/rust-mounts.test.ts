@@ -24,7 +24,7 @@ import path from 'node:path';
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
 import { freshBuilder } from './build-log.js';
 import { bringUpEngine, describeStep, engineTest, errorLines, ROOT, type StepResult } from './helpers.js';
-import { addHex, buildScenario, lockedDependencies, RUST_APP, rustInputs, type RustBuild } from './rust-harness.js';
+import { addHex, buildScenario, lockedDependencies, RUST_APP, rustInputs, setMtimes, type RustBuild } from './rust-harness.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -46,13 +46,6 @@ function expectOwnProgram(b: RustBuild): void {
 function restoreSeconds(main: StepResult): number | undefined {
   const m = /Restored the Cargo cache mounts from .*, loaded into builder '[^']+' in ([\d.]+) s\./.exec(main.stdout);
   return m ? Number(m[1]) : undefined;
-}
-
-/** Every file of a workspace gets `when` as its mtime (a checkout made then). */
-function setMtimes(dir: string, when: Date): void {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) fs.utimesSync(path.join(e.parentPath, e.name), when, when);
-  }
 }
 
 /** The workspace back to the committed fixture (as a checkout of the commit before a change). */
