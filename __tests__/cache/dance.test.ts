@@ -19,7 +19,7 @@ describe('cache dance Dockerfiles', () => {
         '    --mount=type=cache,id=muslrust-chef-${MUSLRUST_CHEF_SCOPE}-target-${TARGETARCH},target=/cache/target,sharing=locked \\',
         '    --mount=type=bind,source=${TARGETARCH}/target,target=/in/target \\',
         // Replace, not merge: nothing the builder made since may sit beside the restored source record.
-        '    set -e; for n in cargo-registry cargo-git target; do find /cache/$n -mindepth 1 -delete; cp -a /in/$n/. /cache/$n/; done',
+        '    set -e; for n in cargo-registry cargo-git target; do find /cache/$n -mindepth 1 -maxdepth 1 -exec rm -rf {} +; cp -a /in/$n/. /cache/$n/; done',
         '',
       ].join('\n'),
     );

@@ -99,8 +99,8 @@ class FakeBuilder implements DockerRunner {
           // --mount=type=bind,source=${TARGETARCH}/<name> fails in BuildKit when the source is missing.
           const src = path.join(context, arch, m.name);
           if (!fs.existsSync(src)) return { exitCode: 1, stdout: '', stderr: `ERROR: failed to compute cache key: "/${arch}/${m.name}": not found` };
-          // The inject replaces the mount's content (`find -delete` first) when its Dockerfile says so.
-          if (dockerfile.includes('find /cache/$n -mindepth 1 -delete; cp -a')) fs.rmSync(mnt, { recursive: true, force: true });
+          // The inject empties the mount before copying when its Dockerfile says so (replace, not merge).
+          if (dockerfile.includes('find /cache/$n -mindepth 1 -maxdepth 1 -exec rm -rf {} +; cp -a')) fs.rmSync(mnt, { recursive: true, force: true });
           fs.cpSync(src, mnt, { recursive: true });
         } else {
           const dest = (/^type=local,dest=([^,]+),platform-split=false$/.exec(output) ?? [])[1];

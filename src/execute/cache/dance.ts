@@ -47,7 +47,7 @@ export function injectDockerfile(image: string = UTILITY_IMAGE): string {
       ' \\\n    ' +
       // Replace, not merge: artefacts a long-lived builder made since must not sit beside the restored
       // entry's source record (image/scripts/muslrust-chef-mtimes), which describes only its own.
-      `set -e; for n in ${CACHE_MOUNTS.map((m) => m.name).join(' ')}; do find /cache/$n -mindepth 1 -delete; cp -a /in/$n/. /cache/$n/; done`,
+      `set -e; for n in ${CACHE_MOUNTS.map((m) => m.name).join(' ')}; do find /cache/$n -mindepth 1 -maxdepth 1 -exec rm -rf {} +; cp -a /in/$n/. /cache/$n/; done`,
   ];
   return lines.join('\n') + '\n';
 }
