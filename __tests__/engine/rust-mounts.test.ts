@@ -96,7 +96,9 @@ describe('engine: cache-mounts with real Rust (rust-app fixture, real-Rust build
     expect(b.build.step.lines.join('\n')).toContain('muslrust-chef-mounts: 0 of');
     const post = await runner.post();
     if (post.code !== 0) throw new Error(`post failed: ${describeStep(post)}`);
-    expect(post.stdout).toMatch(/Saved the Cargo cache mounts \(\d+ files, [\d.]+ MB\) as muslrust-chef-v2-/);
+    const saved = /Saved the Cargo cache mounts \((\d+) files, ([\d.]+) MB\) as muslrust-chef-v2-\S+ in ([\d.]+) s/.exec(post.stdout);
+    expect(saved).not.toBeNull();
+    report.push(`post (extract + save): ${post.seconds.toFixed(1)} s; saved ${saved?.[1]} files, ${saved?.[2]} MB (tar ${saved?.[3]} s)`);
   });
 
   it('2. fresh runner + fresh checkout, source-only change: exact restore, cook not repeated, ONLY the changed crate compiles', async () => {
