@@ -22,8 +22,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
-import { freshBuilder } from './build-log.js';
-import { bringUpEngine, describeStep, engineTest, errorLines, ROOT, type StepResult } from './helpers.js';
+import { describeStep, errors, ROOT, type StepResult } from '../helpers/action-runner.js';
+import { freshBuilder } from './cache-kit.js';
+import { bringUpEngine, engineTest } from './helpers.js';
 import { addHex, buildScenario, lockedDependencies, RUST_APP, rustInputs, setMtimes, type RustBuild } from './rust-harness.js';
 
 const engine = bringUpEngine();
@@ -36,7 +37,7 @@ const inputs = rustInputs(REPO, { 'cache-mounts': 'true' });
 /** The build succeeded and the pushed image ran THIS run's binary. */
 function expectOwnProgram(b: RustBuild): void {
   if (b.main.code !== 0) throw new Error(`main step failed: ${describeStep(b.main)}`);
-  expect(errorLines(b.main)).toEqual([]);
+  expect(errors(b.main)).toEqual([]);
   expect(b.build.finished).toMatch(/^Finished `release` profile/);
   expect(b.image?.code).toBe(0);
   expect(b.image?.stderr).toContain(`marker=${b.marker} arch=x86_64\n`);

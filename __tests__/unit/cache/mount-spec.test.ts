@@ -1,4 +1,4 @@
-import { mountFlags, mountId, mountScope, mountsArgValue, withMountsArg, CACHE_MOUNTS, MOUNTS_ARG, SCOPE_ARG } from '../../src/cache/mount-spec.js';
+import { mountFlags, mountId, mountScope, mountsArgValue, withMountsArg, CACHE_MOUNTS, MOUNTS_ARG, SCOPE_ARG } from '../../../src/cache/mount-spec.js';
 
 describe('mount scope (issue 11 defect 3: one target/ per repository and checkout directory)', () => {
   test('12 hex, stable, different for another checkout directory or repository', () => {
