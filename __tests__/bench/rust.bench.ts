@@ -15,7 +15,7 @@ import { startCacheService, type CacheService } from '../../test/emulator/harnes
 import { describeStep } from '../helpers/action-runner.js';
 import { freshBuilder } from '../engine/cache-kit.js';
 import { bringUpEngine, engineTest, REGISTRY, RUST_BUILDER } from '../engine/helpers.js';
-import { addHex, buildScenario, rustInputs, type RustBuild } from '../engine/rust-harness.js';
+import { addHex, buildScenario, rustInputs, setMtimes, type RustBuild } from '../engine/rust-harness.js';
 import { measureLimits, type Limit, type LimitName } from '../engine/rust-limits.js';
 
 const engine = bringUpEngine();
@@ -35,6 +35,20 @@ interface BenchScenario {
 }
 
 const inputs = (): Record<string, string> => rustInputs(REPO, { cache: 'gha' });
+const MOUNTS_REPO = 'rust-app-bench-mounts';
+const mountsInputs = (): Record<string, string> => rustInputs(MOUNTS_REPO, { cache: 'gha', 'cache-mounts': 'true' });
+/** The runner of the cache-mounts rows: they share its RUNNER_TEMP (part of @actions/cache's entry version). */
+const mounts: { runner?: RustBuild['runner'] } = {};
+const mountsRunner = (): RustBuild['runner'] => {
+  if (!mounts.runner) throw new Error('mounts-cold did not run first');
+  return mounts.runner;
+};
+async function postOrThrow(b: RustBuild): Promise<void> {
+  const post = await b.runner.post();
+  if (post.code !== 0) throw new Error(`post failed: ${describeStep(post)}`);
+}
+/** `Restored the Cargo cache mounts … in 1.2 s.`: the restore + inject time, reported apart from the build. */
+const restoreSeconds = (b: RustBuild): string => /Restored the Cargo cache mounts from .* in ([\d.]+) s\./.exec(b.main.stdout)?.[1] ?? '-';
 const MIB = 1024 * 1024;
 
 /** The builder image's layer digests (compressed, as in the registry): the part of a mode=max export that could be pulled again. */
@@ -69,6 +83,51 @@ export const SCENARIOS: BenchScenario[] = [
     },
   },
   { name: 'dependency-added', limit: 'dependency', run: async (ctx) => buildScenario({ inputs: inputs(), env: ctx.gha, mutate: addHex }) },
+  // cache-mounts: true (issue 11). Their own image, so their own cache key; the mounts are persisted
+  // by the action's cache dance through the emulator. Restore time is printed apart (detail line).
+  {
+    name: 'mounts-cold',
+    limit: 'cold',
+    run: async (ctx) => {
+      freshBuilder([MOUNTS_REPO]);
+      const b = await buildScenario({ inputs: mountsInputs(), env: ctx.gha });
+      mounts.runner = b.runner;
+      await postOrThrow(b);
+      return b;
+    },
+  },
+  {
+    // Same daemon: the mounts are still in the builder. No post: the next row must find only the older entry.
+    name: 'mounts-dependency-added',
+    limit: 'dependency',
+    run: async (ctx) => buildScenario({ runner: mountsRunner(), inputs: mountsInputs(), env: ctx.gha, mutate: addHex }),
+  },
+  {
+    // Fresh runner: the entry saved before hex existed comes back through the same-environment restore key.
+    name: 'mounts-fresh-runner-dependency-added',
+    limit: 'dependency',
+    run: async (ctx) => {
+      freshBuilder([MOUNTS_REPO]);
+      const b = await buildScenario({ runner: mountsRunner(), inputs: mountsInputs(), env: ctx.gha });
+      await postOrThrow(b);
+      return b;
+    },
+  },
+  {
+    // Fresh runner and a fresh checkout (every mtime new), source-only: only app should compile.
+    name: 'mounts-fresh-runner-source-only',
+    limit: 'source',
+    run: async (ctx) => {
+      freshBuilder([MOUNTS_REPO]);
+      return buildScenario({ runner: mountsRunner(), inputs: mountsInputs(), env: ctx.gha, mutate: (ws) => setMtimes(ws) });
+    },
+  },
+  {
+    // Another checkout on the same daemon, checked out before the previous build: its own mount scope (cold).
+    name: 'mounts-second-checkout',
+    limit: 'cold',
+    run: async () => buildScenario({ inputs: mountsInputs(), mutate: (ws) => setMtimes(ws, new Date(Date.now() - 60_000)) }),
+  },
 ];
 
 describe('bench: real Rust through the bundled action (linux/amd64)', () => {
@@ -107,7 +166,7 @@ describe('bench: real Rust through the bundled action (linux/amd64)', () => {
       ctx.last = b;
       const limit = limits[s.limit].seconds;
       lines.push(`scenario=${s.name} wall_s=${b.main.seconds.toFixed(2)} limit_s=${limit.toFixed(2)} ratio=${(b.main.seconds / limit).toFixed(2)}`);
-      lines.push(`  detail: cook ${b.cook.step.status} (compiled ${b.cook.compiled.length}), cargo build compiled ${b.build.compiled.join(',') || '(none)'}`);
+      lines.push(`  detail: cook ${b.cook.step.status} (compiled ${b.cook.compiled.length}), cargo build compiled ${b.build.compiled.join(',') || '(none)'}, mounts restore_s=${restoreSeconds(b)}`);
     }
     const all = await svc.entries();
     lines.push(...cacheLines, `cache stored_mib=${(all.reduce((a, e) => a + e.size, 0) / MIB).toFixed(1)} entries=${all.length} (all scenarios, one scope)`);

@@ -49,6 +49,13 @@ export function addHex(workspace: string): void {
   fs.writeFileSync(file, src.replace(anchor, `${anchor}    eprintln!("marker-hex={}", hex::encode(MARKER));\n`));
 }
 
+/** Every file of a workspace gets `when` as its mtime: a checkout made then (actions/checkout gives "now"). */
+export function setMtimes(workspace: string, when: Date = new Date()): void {
+  for (const e of fs.readdirSync(workspace, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) fs.utimesSync(path.join(e.parentPath, e.name), when, when);
+  }
+}
+
 /**
  * Cargo.lock from the builder's own cargo, offline against Debian's crate sources: the committed
  * lockfiles were made the same way, and Debian sid moves (a rebuilt builder may carry newer crates),

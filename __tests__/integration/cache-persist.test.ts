@@ -42,21 +42,22 @@ class FakeBuilder implements DockerRunner {
     fs.mkdirSync(root, { recursive: true });
   }
 
-  mount(name: string, arch: string): string {
-    return path.join(this.root, `${name}-${arch}`);
+  /** BuildKit's cache mount `muslrust-chef-<scope>-<name>-<arch>` (scope: the MUSLRUST_CHEF_SCOPE build arg). */
+  mount(name: string, arch: string, scope = 'local'): string {
+    return path.join(this.root, `${scope}-${name}-${arch}`);
   }
 
   /** The image build: cargo writing into the cache mounts. */
-  compile(arch: string, name: string, files: Record<string, string | Buffer>): void {
+  compile(arch: string, name: string, files: Record<string, string | Buffer>, scope?: string): void {
     for (const [rel, data] of Object.entries(files)) {
-      const p = path.join(this.mount(name, arch), rel);
+      const p = path.join(this.mount(name, arch, scope), rel);
       fs.mkdirSync(path.dirname(p), { recursive: true });
       fs.writeFileSync(p, data);
     }
   }
 
-  read(arch: string, name: string, rel: string): string | undefined {
-    const p = path.join(this.mount(name, arch), rel);
+  read(arch: string, name: string, rel: string, scope?: string): string | undefined {
+    const p = path.join(this.mount(name, arch, scope), rel);
     return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined;
   }
 
@@ -76,6 +77,9 @@ class FakeBuilder implements DockerRunner {
     expect(stamp).toMatch(/^MUSLRUST_CHEF_DANCE=\S+$/);
     expect(this.stamps.has(stamp)).toBe(false);
     this.stamps.add(stamp);
+    const scopeArg = a.find((x) => x.startsWith('MUSLRUST_CHEF_SCOPE='));
+    expect(a[a.indexOf(scopeArg ?? '') - 1]).toBe('--build-arg');
+    const scope = (scopeArg ?? '').slice('MUSLRUST_CHEF_SCOPE='.length);
     const output = flag('--output');
     const kind = output === 'type=cacheonly' ? 'inject' : 'extract';
     const dockerfile = fs.readFileSync(flag('-f'), 'utf8');
@@ -89,12 +93,14 @@ class FakeBuilder implements DockerRunner {
       for (const m of CACHE_MOUNTS) {
         // Only mounts the generated Dockerfile really declares are touched.
         if (!dockerfile.includes(`--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=/cache/${m.name},sharing=locked`)) continue;
-        const mnt = this.mount(m.name, arch);
+        const mnt = this.mount(m.name, arch, scope);
         fs.mkdirSync(mnt, { recursive: true });
         if (kind === 'inject') {
           // --mount=type=bind,source=${TARGETARCH}/<name> fails in BuildKit when the source is missing.
           const src = path.join(context, arch, m.name);
           if (!fs.existsSync(src)) return { exitCode: 1, stdout: '', stderr: `ERROR: failed to compute cache key: "/${arch}/${m.name}": not found` };
+          // The inject empties the mount before copying when its Dockerfile says so (replace, not merge).
+          if (dockerfile.includes('find /cache/$n -mindepth 1 -maxdepth 1 -exec rm -rf {} +; cp -a')) fs.rmSync(mnt, { recursive: true, force: true });
           fs.cpSync(src, mnt, { recursive: true });
         } else {
           const dest = (/^type=local,dest=([^,]+),platform-split=false$/.exec(output) ?? [])[1];
@@ -196,9 +202,9 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     builder1 = new FakeBuilder(path.join(tmp, 'builder1'));
     const log = recorder();
     const t0 = Date.now();
-    const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b1', docker: builder1, log });
+    const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b1', docker: builder1, log });
     timings['restore (miss)'] = Date.now() - t0;
-    expect(r).toEqual({ hit: false, state: { key: K1.key, dir: mountsDir, platforms: BOTH, builder: 'b1' } });
+    expect(r).toEqual({ hit: false, seconds: expect.any(Number), state: { key: K1.key, dir: mountsDir, platforms: BOTH, builder: 'b1' } });
     expect(builder1.calls).toEqual([]);
     expect(log.warnings).toEqual([]);
     expect(log.infos.join('\n')).toMatch(/No saved Cargo cache mounts/);
@@ -225,6 +231,7 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     const call = builder1.calls[0]!;
     expect(call.argv).toEqual([
       'docker', 'buildx', 'build', '--builder', 'b1', '--platform', 'linux/amd64,linux/arm64', '--build-arg', expect.stringMatching(/^MUSLRUST_CHEF_DANCE=/),
+      '--build-arg', 'MUSLRUST_CHEF_SCOPE=local',
       '--output', `type=local,dest=${mountsDir},platform-split=false`, '-f', expect.stringMatching(/muslrust-chef-dance-.*\/Dockerfile\.extract$/), expect.any(String),
     ]);
     // The context is the (empty) dance dir, never the mounts dir itself.
@@ -248,15 +255,18 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     const builder = new FakeBuilder(path.join(tmp, 'builder2'));
     const log = recorder();
     const t0 = Date.now();
-    const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b2', docker: builder, log });
+    const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b2', docker: builder, log });
     timings['restore (exact hit + inject)'] = Date.now() - t0;
-    expect(r).toMatchObject({ hit: true, matchedKey: K1.key, state: { key: K1.key, hitKey: K1.key, builder: 'b2' } });
+    expect(r).toMatchObject({ hit: true, matchedKey: K1.key, level: 'exact', loaded: true, files: 4, state: { key: K1.key, hitKey: K1.key, builder: 'b2' } });
+    expect(r.bytes).toBeGreaterThan(0);
+    expect(r.seconds).toBeGreaterThan(0);
     expect(log.warnings).toEqual([]);
     expect(stdout.join('')).toContain(`Cache hit for: ${K1.key}`);
     expect(builder.calls.map((c) => c.kind)).toEqual(['inject']);
     const inject = builder.calls[0]!;
     expect(inject.argv).toEqual([
       'docker', 'buildx', 'build', '--builder', 'b2', '--platform', 'linux/amd64,linux/arm64', '--build-arg', expect.stringMatching(/^MUSLRUST_CHEF_DANCE=/),
+      '--build-arg', 'MUSLRUST_CHEF_SCOPE=local',
       '--output', 'type=cacheonly', '-f', expect.stringMatching(/Dockerfile\.inject$/), mountsDir,
     ]);
     expect(inject.dockerfile).toBe(injectDockerfile());
@@ -272,16 +282,16 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     expect(await svc.entries()).toHaveLength(before);
   });
 
-  test('Cargo.lock changed: the restore prefix brings back the old mounts, only the new dependency compiles, saved under the new key', async () => {
-    expect(K2.restorePrefix).toBe(K1.restorePrefix);
+  test('Cargo.lock changed: the same-environment restore key brings back the old mounts, only the new dependency compiles, saved under the new key', async () => {
+    expect(K2.restoreKeys).toEqual(K1.restoreKeys);
     newRunner();
     const builder = new FakeBuilder(path.join(tmp, 'builder3'));
     const log = recorder();
-    const r = await restoreCacheMounts({ key: K2.key, restorePrefix: K2.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b3', docker: builder, log });
-    expect(r).toMatchObject({ hit: false, matchedKey: K1.key });
+    const r = await restoreCacheMounts({ key: K2.key, restoreKeys: K2.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b3', docker: builder, log });
+    expect(r).toMatchObject({ hit: false, matchedKey: K1.key, level: 'environment', loaded: true });
     expect(r.state.hitKey).toBeUndefined();
     expect(stdout.join('')).toContain(`Cache hit for restore-key: ${K1.key}`);
-    expect(log.infos.join('\n')).toContain(`an older entry (${K1.key})`);
+    expect(log.infos.join('\n')).toContain(`from an entry of the same environment (other dependencies: only what changed compiles): ${K1.key}`);
     expect(builder.calls.map((c) => c.kind)).toEqual(['inject']);
     expect(builder.read('amd64', 'target', 'x86_64-unknown-linux-musl/release/deps/libserde-1.rlib')).toBe('amd64 serde');
     builder.compile('amd64', 'target', { 'x86_64-unknown-linux-musl/release/deps/libhex-1.rlib': 'amd64 hex' });
@@ -294,7 +304,7 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     // The run after that: exact hit on K2 with old and new artefacts.
     newRunner();
     const next = new FakeBuilder(path.join(tmp, 'builder4'));
-    const r2 = await restoreCacheMounts({ key: K2.key, restorePrefix: K2.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b4', docker: next, log });
+    const r2 = await restoreCacheMounts({ key: K2.key, restoreKeys: K2.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b4', docker: next, log });
     expect(r2).toMatchObject({ hit: true, matchedKey: K2.key });
     expect(next.read('arm64', 'target', 'aarch64-unknown-linux-musl/release/deps/libhex-1.rlib')).toBe('arm64 hex');
     expect(next.read('arm64', 'target', 'aarch64-unknown-linux-musl/release/deps/libserde-1.rlib')).toBe('arm64 serde');
@@ -304,7 +314,7 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
     newRunner();
     const builder = new FakeBuilder(path.join(tmp, 'builder5'));
     const log = recorder();
-    const r = await restoreCacheMounts({ key: K3.key, restorePrefix: K3.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b5', docker: builder, log });
+    const r = await restoreCacheMounts({ key: K3.key, restoreKeys: K3.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b5', docker: builder, log });
     expect(r).toMatchObject({ hit: false, matchedKey: K2.key }); // newest entry wins
     builder.compile('amd64', 'target', { 'half-built': 'x' });
     const s = await saveCacheMounts(r.state, builder, { buildSucceeded: false, log });
@@ -317,10 +327,10 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
   test('a single-platform matrix leg has its own key and only touches its arch', async () => {
     newRunner();
     const leg = keyFor(lockWith([['serde', '1.0.219']]), ['linux/arm64']);
-    expect(leg.restorePrefix).not.toBe(K1.restorePrefix);
+    for (const r of leg.restoreKeys) expect(K1.key.startsWith(r)).toBe(false);
     const builder = new FakeBuilder(path.join(tmp, 'builder-leg'));
     const log = recorder();
-    const r = await restoreCacheMounts({ key: leg.key, restorePrefix: leg.restorePrefix, dir: mountsDir, platforms: ['linux/arm64'], builder: 'leg', docker: builder, log });
+    const r = await restoreCacheMounts({ key: leg.key, restoreKeys: leg.restoreKeys, dir: mountsDir, platforms: ['linux/arm64'], builder: 'leg', docker: builder, log });
     expect(r.hit).toBe(false);
     expect(r.matchedKey).toBeUndefined();
     builder.compile('arm64', 'target', { 'a.rlib': 'arm64 only' });
@@ -337,7 +347,7 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
       stderr: 'ERROR: failed to solve: pull busybox: Get "https://blob.example/x?sv=1&sig=TOPSECRET%3D&sp=r": dial tcp: i/o timeout\n',
     };
     const log = recorder();
-    const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'b6', docker: builder, log });
+    const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'b6', docker: builder, log });
     expect(r.hit).toBe(false); // an exact entry exists, but the builder does not have it
     expect(r.state.hitKey).toBe(K1.key); // so post does not try to save the same key again
     expect(log.warnings).toHaveLength(1);
@@ -370,7 +380,7 @@ describe('Cargo cache mounts through @actions/cache + the emulator', () => {
   test('the utility image can be overridden (engine tests: the local mirror only has busybox:latest)', async () => {
     newRunner();
     const builder = new FakeBuilder(path.join(tmp, 'builder-img'));
-    await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'bi', docker: builder, log: recorder(), utilityImage: 'busybox:latest' });
+    await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'bi', docker: builder, log: recorder(), utilityImage: 'busybox:latest' });
     expect(builder.calls[0]!.dockerfile).toContain('FROM --platform=$BUILDPLATFORM busybox:latest\n');
     expect(UTILITY_IMAGE).toMatch(/^busybox:\d+\.\d+\.\d+$/);
   });
@@ -385,7 +395,7 @@ describe('when the cache service is missing or failing, never a failure', () => 
       const builder = new FakeBuilder(path.join(tmp, 'builder-nosvc'));
       const log = recorder();
       const t0 = Date.now();
-      const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'n', docker: builder, log });
+      const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'n', docker: builder, log });
       const s = await saveCacheMounts(r.state, builder, { buildSucceeded: true, log });
       timings['no service: restore + save'] = Date.now() - t0;
       expect(Date.now() - t0).toBeLessThan(500);
@@ -406,7 +416,7 @@ describe('when the cache service is missing or failing, never a failure', () => 
       const builder = new FakeBuilder(path.join(tmp, 'builder-down'));
       const log = recorder();
       let t0 = Date.now();
-      const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'd', docker: builder, log });
+      const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'd', docker: builder, log });
       timings['service down: restore'] = Date.now() - t0;
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(r).toMatchObject({ hit: false });
@@ -434,7 +444,7 @@ describe('when the cache service is missing or failing, never a failure', () => 
       const builder = new FakeBuilder(path.join(tmp, 'builder-429'));
       const log = recorder();
       const t0 = Date.now();
-      const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'r', docker: builder, log });
+      const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'r', docker: builder, log });
       builder.compile('amd64', 'target', { x: 'y' });
       const s = await saveCacheMounts(r.state, builder, { buildSucceeded: true, log });
       timings['429: restore + save'] = Date.now() - t0;
@@ -455,11 +465,11 @@ describe('when the cache service is missing or failing, never a failure', () => 
     const builder = new FakeBuilder(path.join(tmp, 'builder-fs'));
     const log = recorder();
     const bad = '/dev/null/muslrust-chef-mounts';
-    const r = await restoreCacheMounts({ key: K1.key, restorePrefix: K1.restorePrefix, dir: bad, platforms: BOTH, builder: 'f', docker: builder, log });
+    const r = await restoreCacheMounts({ key: K1.key, restoreKeys: K1.restoreKeys, dir: bad, platforms: BOTH, builder: 'f', docker: builder, log });
     expect(r).toEqual({ hit: false, state: { key: K1.key, dir: bad, platforms: BOTH, builder: 'f' } });
-    const s = await saveCacheMounts({ ...r.state, key: 'muslrust-chef-v1-other' }, builder, { buildSucceeded: true, log });
+    const s = await saveCacheMounts({ ...r.state, key: 'muslrust-chef-v2-other' }, builder, { buildSucceeded: true, log });
     expect(s).toEqual({ outcome: 'not-saved' });
-    const l = await restoreLocalCache({ key: K1.key, restorePrefix: K1.restorePrefix, dir: bad, log });
+    const l = await restoreLocalCache({ key: K1.key, restoreKeys: K1.restoreKeys, dir: bad, log });
     expect(l.hit).toBe(false);
     expect(log.warnings).toHaveLength(3);
     expect(log.warnings[0]).toMatch(/^Restoring the Cargo cache mounts failed: .*ENOTDIR.*The build does not depend on it\.$/);
@@ -501,23 +511,23 @@ describe('cache: local (layer cache directory)', () => {
     await svc.reset();
     fresh();
     const log = recorder();
-    const r1 = await restoreLocalCache({ key: K1.key, restorePrefix: K1.restorePrefix, dir: layersDir(), log });
+    const r1 = await restoreLocalCache({ key: K1.key, restoreKeys: K1.restoreKeys, dir: layersDir(), log });
     expect(r1.hit).toBe(false);
-    expect(r1.state.key).toBe(K1.key.replace('muslrust-chef-v1-', 'muslrust-chef-v1-layers-'));
+    expect(r1.state.key).toBe(K1.key.replace('muslrust-chef-v2-', 'muslrust-chef-v2-layers-'));
     expect(fs.existsSync(layersDir())).toBe(true); // --cache-from src= exists (empty) on a miss
     buildxWrites('one');
     expect(await saveLocalCache(r1.state, { buildSucceeded: true, log })).toMatchObject({ outcome: 'saved', files: 2 });
     expect(fs.existsSync(`${layersDir()}-new`)).toBe(false); // swapped into place
 
     fresh();
-    const r2 = await restoreLocalCache({ key: K1.key, restorePrefix: K1.restorePrefix, dir: layersDir(), log });
+    const r2 = await restoreLocalCache({ key: K1.key, restoreKeys: K1.restoreKeys, dir: layersDir(), log });
     expect(r2).toMatchObject({ hit: true, matchedKey: r1.state.key });
     expect(fs.readFileSync(path.join(layersDir(), 'index.json'), 'utf8')).toBe('{"tag":"one"}');
     buildxWrites('two');
     expect(await saveLocalCache(r2.state, { buildSucceeded: true, log })).toEqual({ outcome: 'exact-hit' });
 
     fresh();
-    const r3 = await restoreLocalCache({ key: K2.key, restorePrefix: K2.restorePrefix, dir: layersDir(), log });
+    const r3 = await restoreLocalCache({ key: K2.key, restoreKeys: K2.restoreKeys, dir: layersDir(), log });
     expect(r3).toMatchObject({ hit: false, matchedKey: r1.state.key });
     expect(await saveLocalCache(r3.state, { buildSucceeded: true, log })).toEqual({ outcome: 'empty' }); // buildx wrote nothing
     buildxWrites('three');
@@ -539,13 +549,13 @@ describe('GHES: the legacy v1 REST protocol', () => {
       newRunner();
       const b1 = new FakeBuilder(path.join(tmp, 'ghes1'));
       const log = recorder();
-      const r = await restoreCacheMounts({ key: k.key, restorePrefix: k.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'g', docker: b1, log });
+      const r = await restoreCacheMounts({ key: k.key, restoreKeys: k.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'g', docker: b1, log });
       expect(r.hit).toBe(false);
       b1.compile('amd64', 'target', { v1: 'legacy' });
       expect((await saveCacheMounts(r.state, b1, { buildSucceeded: true, log })).outcome).toBe('saved');
       newRunner();
       const b2 = new FakeBuilder(path.join(tmp, 'ghes2'));
-      const r2 = await restoreCacheMounts({ key: k.key, restorePrefix: k.restorePrefix, dir: mountsDir, platforms: BOTH, builder: 'g', docker: b2, log });
+      const r2 = await restoreCacheMounts({ key: k.key, restoreKeys: k.restoreKeys, dir: mountsDir, platforms: BOTH, builder: 'g', docker: b2, log });
       expect(r2.hit).toBe(true);
       expect(b2.read('amd64', 'target', 'v1')).toBe('legacy');
       expect(await svc.stats()).toMatchObject({ 'v1 POST caches 201': 1, 'v1 GET cache 200': 1, 'v1 GET cache 204': 1 });
@@ -570,7 +580,7 @@ describe('timing with real data', () => {
     newRunner();
     const b2 = new FakeBuilder(path.join(tmp, 'big2'));
     t0 = Date.now();
-    const r = await restoreCacheMounts({ key: k.key, restorePrefix: k.restorePrefix, dir: mountsDir, platforms: ['linux/amd64'], builder: 'big', docker: b2, log });
+    const r = await restoreCacheMounts({ key: k.key, restoreKeys: k.restoreKeys, dir: mountsDir, platforms: ['linux/amd64'], builder: 'big', docker: b2, log });
     timings['30 MB restore + inject'] = Date.now() - t0;
     expect(r.hit).toBe(true);
     expect(fs.statSync(path.join(b2.mount('target', 'amd64'), 'release/deps/lib29.rlib')).size).toBe(1024 * 1024);

@@ -46,11 +46,30 @@ describe('renderDockerfile', () => {
     expect(df).not.toContain('muslrust-chef-scripts');
   });
 
-  test('cache mounts on cook and build only', () => {
+  test('cache mounts on cook and build only, with ids scoped by a build arg', () => {
     const df = renderDockerfile({ ...base, cacheMounts: true });
-    expect(df.match(/--mount=type=cache,id=muslrust-chef-target-\$\{TARGETARCH\},target=\/volume\/target,sharing=locked/g)).toHaveLength(2);
-    expect(df.match(/id=muslrust-chef-cargo-registry-\$\{TARGETARCH\},target=\/opt\/cargo\/registry/g)).toHaveLength(2);
+    expect(df.match(/--mount=type=cache,id=muslrust-chef-\$\{MUSLRUST_CHEF_SCOPE\}-target-\$\{TARGETARCH\},target=\/volume\/target,sharing=locked/g)).toHaveLength(2);
+    expect(df.match(/id=muslrust-chef-\$\{MUSLRUST_CHEF_SCOPE\}-cargo-registry-\$\{TARGETARCH\},target=\/opt\/cargo\/registry/g)).toHaveLength(2);
+    // Declared in the builder stage (a hand-run build gets the `local` scope).
+    const builder = df.slice(df.indexOf('FROM chef AS builder'), df.indexOf('AS runtime'));
+    expect(builder).toContain('\nARG MUSLRUST_CHEF_SCOPE=local\nARG MUSLRUST_CHEF_MOUNTS=\n');
     expect(renderDockerfile(base)).not.toContain('--mount=type=cache');
+    expect(renderDockerfile(base)).not.toContain('MUSLRUST_CHEF_');
+  });
+
+  test('cache mounts: cook names the mounts and skips when they hold it; build fixes mtimes around cargo', () => {
+    const df = renderDockerfile({ ...base, builderImage: 'org/muslrust-chef:1', cacheMounts: true });
+    const cook = df.slice(df.indexOf('RUN', df.indexOf('FROM chef AS builder')), df.indexOf('COPY . .', df.indexOf('FROM chef AS builder')));
+    // The build arg is READ in the cook RUN, so its value is part of that step's cache key.
+    expect(cook).toContain('echo "cache mounts: ${MUSLRUST_CHEF_MOUNTS:-not restored}" && sh /muslrust-chef-scripts/muslrust-chef-mounts cook -- cargo chef cook --release');
+    // The scripts come from the named context even with a prebuilt builder image.
+    expect(cook).toContain('--mount=type=bind,from=muslrust-chef-scripts,target=/muslrust-chef-scripts');
+    const build = df.slice(df.lastIndexOf('RUN'));
+    const order = ['muslrust-chef-mounts prepare', 'cargo build', 'muslrust-chef-mounts commit', 'muslrust-chef-locate'];
+    const at = order.map((s) => build.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((x, y) => x - y)).toEqual(at);
+    expect(build).toContain('--mount=type=bind,from=muslrust-chef-scripts,target=/muslrust-chef-scripts');
   });
 });
 

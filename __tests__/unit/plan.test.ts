@@ -61,6 +61,24 @@ describe('buildPlan (pure)', () => {
     expect(p.allocator).toBe('mimalloc');
   });
 
+  test('cache-mounts: the mount scope build arg (repository + checkout) and the scripts context, also with a builder image', () => {
+    const argv = (p: ReturnType<typeof plan>) => p.commands.find((c) => c.id === 'build')?.argv ?? [];
+    const scopeArg = (p: ReturnType<typeof plan>) => argv(p).find((a) => a.startsWith('MUSLRUST_CHEF_SCOPE='));
+    const on = plan({ 'cache-mounts': 'true', 'builder-image': 'org/muslrust-chef:1' });
+    expect(on.mountScope).toMatch(/^[0-9a-f]{12}$/);
+    expect(scopeArg(on)).toBe(`MUSLRUST_CHEF_SCOPE=${on.mountScope}`);
+    expect(argv(on)).toContain('muslrust-chef-scripts=/action/image/scripts');
+    // Another checkout directory of the same repository (a second runner on one daemon): another scope.
+    const other = plan({ 'cache-mounts': 'true', 'builder-image': 'org/muslrust-chef:1' }, ctx(), { ...files, context: '/runner2/w' });
+    expect(other.mountScope).not.toBe(on.mountScope);
+    // The scope is not in the Dockerfile, so the cache key does not depend on the checkout path.
+    expect(other.cacheKey.key).toBe(on.cacheKey.key);
+    const off = plan({ 'builder-image': 'org/muslrust-chef:1' });
+    expect(off.mountScope).toBeUndefined();
+    expect(scopeArg(off)).toBeUndefined();
+    expect(argv(off).join(' ')).not.toContain('muslrust-chef-scripts=');
+  });
+
   test('a user Dockerfile is used as read, and the cache key follows its content', () => {
     const a = plan({ dockerfile: 'Dockerfile' }, ctx(), { context: '/w', userDockerfile: { path: '/w/Dockerfile', content: 'FROM a\n' } });
     const b = plan({ dockerfile: 'Dockerfile' }, ctx(), { context: '/w', userDockerfile: { path: '/w/Dockerfile', content: 'FROM b\n' } });

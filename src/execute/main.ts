@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
 import { formatCacheKey } from '../cache/key.js';
+import { mountsArgValue, withMountsArg } from '../cache/mount-spec.js';
 import { restoreCacheMounts, restoreLocalCache } from './cache/persist.js';
 import { readRunContext } from '../read/context.js';
 import { Docker } from './docker.js';
@@ -107,17 +108,22 @@ export async function runMain(): Promise<void> {
         saveMainState(state);
         break;
       case 'build': {
+        let argv = cmd.argv;
         if (inputs.cacheMounts) {
+          const { key, restoreKeys } = plan.cacheKey;
           const r = await core.group('Restore Cargo cache mounts', () =>
-            restoreCacheMounts({ key: plan.cacheKey.key, restorePrefix: plan.cacheKey.restorePrefix, dir: path.join(plan.cacheDir, 'mounts'), platforms: plan.platforms, builder: plan.builder, docker }),
+            restoreCacheMounts({ key, restoreKeys, scope: plan.mountScope, dir: path.join(plan.cacheDir, 'mounts'), platforms: plan.platforms, builder: plan.builder, docker }),
           );
           state.cacheMounts = r.state;
           cacheHit = r.hit;
-          report.cacheNote = `cache mounts: ${r.hit ? 'exact hit' : r.matchedKey ? `restored ${r.matchedKey}` : 'cold'}`;
+          report.cacheMounts = { hit: r.hit, matchedKey: r.matchedKey, level: r.level, loaded: r.loaded, files: r.files, bytes: r.bytes, seconds: r.seconds };
+          report.cacheNote = `cache mounts: ${r.hit ? 'exact hit' : r.loaded ? `restored ${r.matchedKey} (${r.level})` : 'cold'}`;
+          // Tell the cook step what its mounts hold, so it re-runs when they were not restored.
+          if (plan.dockerfile.generated) argv = withMountsArg(argv, mountsArgValue(r.loaded ? r.matchedKey : undefined, `${ctx.runId}-${ctx.runAttempt}-${Date.now()}`));
           saveMainState(state);
         }
         if (inputs.cache === 'local') {
-          const r = await core.group('Restore local layer cache', () => restoreLocalCache({ key: plan.cacheKey.key, restorePrefix: plan.cacheKey.restorePrefix, dir: path.join(plan.cacheDir, 'layers') }));
+          const r = await core.group('Restore local layer cache', () => restoreLocalCache({ key: plan.cacheKey.key, restoreKeys: plan.cacheKey.restoreKeys, dir: path.join(plan.cacheDir, 'layers') }));
           state.localCache = r.state;
           saveMainState(state);
         }
@@ -126,7 +132,7 @@ export async function runMain(): Promise<void> {
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
         // Cache errors can print signed blob URLs: their sig= never reaches the log. allowFailure:
         // explaining a failure (platform, static check) needs buildx's whole output, not its last line.
-        const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, allowFailure: true }).finally(() => core.endGroup());
+        const res = await docker.run(argv, { context: 'build', mask: maskBuildLine, allowFailure: true }).finally(() => core.endGroup());
         if (res.exitCode !== 0) {
           // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
           const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;

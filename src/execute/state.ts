@@ -21,6 +21,8 @@ export interface MainState {
     hitKey?: string;
     platforms: string[];
     builder: string;
+    /** Mount scope (mountScope: repository + checkout directory) used in the cache mount ids. */
+    scope?: string;
   };
   /** Local layer-cache directory persisted with @actions/cache (cache: local). */
   localCache?: { key: string; dir: string; hitKey?: string };

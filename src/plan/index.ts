@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
+import { mountScope, SCOPE_ARG } from '../cache/mount-spec.js';
 import type { RunContext } from '../read/context.js';
 import type { PlanFiles } from '../read/plan-files.js';
 import { InputError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface Plan {
   workDir: string;
   /** Stable per-image directory for persisted caches (its path is part of the Actions cache version). */
   cacheDir: string;
+  /** Scope of the Cargo cache mount ids (repository + checkout directory), `cache-mounts: true` only. */
+  mountScope?: string;
   metadataFile: string;
   foreign: Platform[];
   /** Allocator found in Cargo.lock ('' when musl's own malloc will be used). */
@@ -84,7 +87,8 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
     dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore) };
-    if (!inputs.builderImage) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
+    // The scripts context also carries muslrust-chef-mounts, which the cache-mounts build runs.
+    if (!inputs.builderImage || inputs.cacheMounts) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
     dockerfile = { path: '', content: '', generated: false };
   }
@@ -137,6 +141,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
+  const scope = inputs.cacheMounts && inputs.mode === 'build' ? mountScope(ctx.git.repository, context) : undefined;
   const commands: PlannedCommand[] = [];
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
   commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
@@ -154,7 +159,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
         platforms,
         tags: meta.tags,
         labels: meta.labels,
-        buildArgs: inputs.buildArgs,
+        buildArgs: scope ? [...inputs.buildArgs, [SCOPE_ARG, scope] as const] : inputs.buildArgs,
         buildContexts,
         provenance: inputs.provenance,
         sbom: inputs.sbom,
@@ -171,6 +176,6 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
   };
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import type { RestoreOutcome } from '../cache/key.js';
 import type { Plan } from '../plan/index.js';
 
 export interface PlatformSize {
@@ -17,6 +18,8 @@ export interface RunReport {
   buildSeconds?: number;
   cacheHit?: boolean;
   cacheNote?: string;
+  /** What the Cargo cache mounts restore found (cache-mounts: true): entry, level, size, time. */
+  cacheMounts?: RestoreOutcome;
   buildxVersion?: string;
 }
 

@@ -66,7 +66,7 @@ export function normalise(text: string, paths: Array<[string, string]>): string 
     .replace(/muslrust-chef-dance-[A-Za-z0-9]{6}\b/g, 'muslrust-chef-dance-XXXXXX')
     .replace(/muslrust-chef-[0-9a-f]{8}\b/g, 'muslrust-chef-<builder>')
     .replace(/muslrust-chef-[A-Za-z0-9]{6}\b/g, 'muslrust-chef-XXXXXX')
-    .replace(/(muslrust-chef-v1-(?:layers-)?[\w.-]*?)-[0-9a-f]{8}-(?:[0-9a-f]{16})?/g, '$1-<env hash>-<lock hash>')
+    .replace(/(muslrust-chef-v2-(?:layers-)?[\w.-]*?)-[0-9a-f]{8}-[0-9a-f]{8}-(?:[0-9a-f]{16})?/g, '$1-<toolchain hash>-<env hash>-<deps hash>')
     // Only servers the suite starts itself listen on 127.0.0.1 (inputs use localhost:5000).
     .replace(/\b127\.0\.0\.1:\d{2,5}\b/g, '127.0.0.1:PORT')
     // The buildx asset and its pinned sum depend on the host's architecture.

@@ -3,10 +3,10 @@ import * as cache from '@actions/cache';
 import { type DockerRunner } from '../docker.js';
 import { errorMessage } from '../../errors.js';
 import { maskSignedUrls } from '../../cache/env.js';
-import { KEY_PREFIX } from '../../cache/key.js';
+import { KEY_PREFIX, RESTORE_LEVEL_TEXT, restoreLevel } from '../../cache/key.js';
 import { localCacheDirs } from '../../cache/layer.js';
 import { extractMounts, injectMounts, UTILITY_IMAGE } from './dance.js';
-import { cleanDir, coreLog, saveBlocked, mb, NO_SERVICE, restoreDir, saveDir, secs, tree, type LocalCacheState, type Log, type MountsState, type RestoreResult, type SaveResult } from './store.js';
+import { cleanDir, coreLog, elapsed, saveBlocked, mb, NO_SERVICE, restoreDir, saveDir, secs, tree, type LocalCacheState, type Log, type MountsState, type RestoreResult, type SaveResult } from './store.js';
 
 export { extractArgv, extractDockerfile, injectArgv, injectDockerfile, STAMP_ARG, UTILITY_IMAGE } from './dance.js';
 export type { LocalCacheState, Log, MountsState, RestoreResult, SaveOutcome, SaveResult } from './store.js';
@@ -30,7 +30,10 @@ export type { LocalCacheState, Log, MountsState, RestoreResult, SaveOutcome, Sav
 
 export interface RestoreMountsOptions {
   key: string;
-  restorePrefix: string;
+  /** Ordered fallbacks (computeCacheKey's restoreKeys). */
+  restoreKeys: readonly string[];
+  /** mountScope(): the cache mount ids of this checkout. */
+  scope?: string;
   /** Absolute host directory, the same path in every run. */
   dir: string;
   platforms: readonly string[];
@@ -42,31 +45,35 @@ export interface RestoreMountsOptions {
 
 async function restoreCacheMountsImpl(o: RestoreMountsOptions): Promise<RestoreResult<MountsState>> {
   const log = o.log ?? coreLog;
-  const state: MountsState = { key: o.key, dir: o.dir, platforms: [...o.platforms], builder: o.builder };
+  const state = mountsState(o);
   if (!cache.isFeatureAvailable()) {
     log.warning(`${NO_SERVICE} the Cargo cache mounts start empty and are not saved: every dependency compiles from scratch.`);
     return { hit: false, state };
   }
   const t0 = Date.now();
   cleanDir(o.dir);
-  const matched = await restoreDir(o.dir, o.key, o.restorePrefix, 'Cargo cache mounts', log);
+  const matched = await restoreDir(o.dir, o.key, o.restoreKeys, 'Cargo cache mounts', log);
   if (matched === undefined) {
-    log.info(`No saved Cargo cache mounts for ${o.key} (nor any ${o.restorePrefix}*): dependencies compile from scratch; post saves them.`);
-    return { hit: false, state };
+    log.info(`No saved Cargo cache mounts for ${o.key} (nor under ${o.restoreKeys.join(' or ')}): dependencies compile from scratch; post saves them.`);
+    return { hit: false, state, seconds: elapsed(t0) };
   }
-  const exact = matched === o.key;
+  const level = restoreLevel({ key: o.key, restoreKeys: [...o.restoreKeys] }, matched);
+  const exact = level === 'exact';
   // An exact entry exists whatever happens next: post must not try to save the same key again.
   if (exact) state.hitKey = matched;
   const { files, bytes } = tree(o.dir);
-  const injected = await injectMounts(state, o.docker, o.utilityImage ?? UTILITY_IMAGE, log);
-  if (injected) {
+  const loaded = await injectMounts(state, o.docker, o.utilityImage ?? UTILITY_IMAGE, log);
+  const seconds = elapsed(t0);
+  if (loaded) {
     log.info(
-      `Restored the Cargo cache mounts from ${exact ? 'the exact key' : `an older entry (${matched})`}: ${files} files, ${mb(bytes)}, ` +
+      `Restored the Cargo cache mounts from ${level ? RESTORE_LEVEL_TEXT[level] : 'an entry'}: ${matched}, ${files} files, ${mb(bytes)}, ` +
         `loaded into builder '${o.builder}' in ${secs(t0)}.`,
     );
   }
-  return { hit: exact && injected, matchedKey: matched, state };
+  return { hit: exact && loaded, matchedKey: matched, level, loaded, files, bytes, seconds, state };
 }
+
+const mountsState = (o: RestoreMountsOptions): MountsState => ({ key: o.key, dir: o.dir, platforms: [...o.platforms], builder: o.builder, ...(o.scope ? { scope: o.scope } : {}) });
 
 export interface SaveOptions {
   buildSucceeded: boolean;
@@ -86,16 +93,16 @@ async function saveCacheMountsImpl(s: MountsState, docker: DockerRunner, o: Save
 
 // ---- cache: local (layer cache directory) -------------------------------------------------------------
 
-/** Entries of the local layer cache live beside the mounts' ones: `muslrust-chef-v1-layers-…`. */
-export function localLayerKey(k: { key: string; restorePrefix: string }): { key: string; restorePrefix: string } {
+/** Entries of the local layer cache live beside the mounts' ones: `muslrust-chef-v2-layers-…`. */
+export function localLayerKey(k: { key: string; restoreKeys: readonly string[] }): { key: string; restoreKeys: string[] } {
   const swap = (v: string): string => (v.startsWith(`${KEY_PREFIX}-`) ? `${KEY_PREFIX}-layers-${v.slice(KEY_PREFIX.length + 1)}` : `layers-${v}`);
-  return { key: swap(k.key), restorePrefix: swap(k.restorePrefix) };
+  return { key: swap(k.key), restoreKeys: k.restoreKeys.map(swap) };
 }
 
 export interface RestoreLocalOptions {
-  /** The cache key and restore prefix (computeCacheKey); the entry is stored as `…-layers-…`. */
+  /** The cache key and restore keys (computeCacheKey); the entry is stored as `…-layers-…`. */
   key: string;
-  restorePrefix: string;
+  restoreKeys: readonly string[];
   /** The `localDir` given to layerCacheArgs. */
   dir: string;
   log?: Log;
@@ -112,7 +119,7 @@ async function restoreLocalCacheImpl(o: RestoreLocalOptions): Promise<RestoreRes
   }
   cleanDir(from);
   fs.rmSync(to, { recursive: true, force: true });
-  const matched = await restoreDir(from, k.key, k.restorePrefix, 'local layer cache', log);
+  const matched = await restoreDir(from, k.key, k.restoreKeys, 'local layer cache', log);
   if (matched === undefined) {
     log.info(`No saved local layer cache for ${k.key}: the first build fills it.`);
     return { hit: false, state };
@@ -153,12 +160,11 @@ async function guarded<T>(what: string, log: Log | undefined, fallback: T, fn: (
 
 /**
  * Main, before the image build: restore the host directory (exact key, else the newest entry under
- * the restore prefix) and inject it into the builder's cache mounts, also on an exact hit (the
+ * each restore key in turn) and inject it into the builder's cache mounts, also on an exact hit (the
  * builder is new in every job). Never throws.
  */
 export function restoreCacheMounts(o: RestoreMountsOptions): Promise<RestoreResult<MountsState>> {
-  const state: MountsState = { key: o.key, dir: o.dir, platforms: [...o.platforms], builder: o.builder };
-  return guarded('Restoring the Cargo cache mounts', o.log, { hit: false, state }, () => restoreCacheMountsImpl(o));
+  return guarded('Restoring the Cargo cache mounts', o.log, { hit: false, state: mountsState(o) }, () => restoreCacheMountsImpl(o));
 }
 
 /**

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { errorMessage } from '../../errors.js';
 import type { MainState } from '../state.js';
 import { maskSignedUrls } from '../../cache/env.js';
+import type { RestoreOutcome } from '../../cache/key.js';
 
 // The @actions/cache side of persistence, shared by the cache mounts and the local layer cache:
 // result types, the guarded restore/save of one directory, and small file helpers.
@@ -17,11 +18,7 @@ export const coreLog: Log = { info: (m) => core.info(m), warning: (m) => core.wa
 export type MountsState = NonNullable<MainState['cacheMounts']>;
 export type LocalCacheState = NonNullable<MainState['localCache']>;
 
-export interface RestoreResult<S> {
-  /** True only for an exact key match that is now usable (the `cache-hit` output). */
-  hit: boolean;
-  /** The key restored: the primary key, or an older one found by the restore prefix. */
-  matchedKey?: string;
+export interface RestoreResult<S> extends RestoreOutcome {
   /** Save this in MainState for post. */
   state: S;
 }
@@ -46,6 +43,7 @@ export const NO_SERVICE =
   'The GitHub Actions cache service is not available here (ACTIONS_RESULTS_URL / ACTIONS_CACHE_URL are not set), so';
 
 export const secs = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+export const elapsed = (t0: number): number => Math.round(Date.now() - t0) / 1000;
 
 export function tree(dir: string): { files: number; bytes: number } {
   let files = 0;
@@ -77,13 +75,12 @@ export function cleanDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
 }
 
-/** Where the generated Dancefiles go: outside the build context. */
-
 // ---- @actions/cache, guarded ------------------------------------------------------------------------
 
-export async function restoreDir(dir: string, key: string, restorePrefix: string, what: string, log: Log): Promise<string | undefined> {
+/** @actions/cache tries `key` exactly, then each of `restoreKeys` as a prefix (newest entry first), in order. */
+export async function restoreDir(dir: string, key: string, restoreKeys: readonly string[], what: string, log: Log): Promise<string | undefined> {
   try {
-    return await cache.restoreCache([dir], key, [restorePrefix]);
+    return await cache.restoreCache([dir], key, [...restoreKeys]);
   } catch (e) {
     // restoreCache only throws for invalid keys/paths; network and service errors it logs itself.
     log.warning(`Restoring the ${what} failed: ${maskSignedUrls(errorMessage(e))}. Building without it.`);
