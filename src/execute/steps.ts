@@ -7,19 +7,6 @@ import type { PlatformSize } from '../report/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** binfmt_misc entries QEMU registers, by docker arch. */
-const BINFMT: Record<string, string> = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
-
-export async function runQemu(docker: DockerRunner, cmd: PlannedCommand, force: boolean, binfmtDir = '/proc/sys/fs/binfmt_misc'): Promise<void> {
-  const arches = (cmd.argv[cmd.argv.length - 1] ?? '').split(',');
-  const missing = arches.filter((a) => !fs.existsSync(`${binfmtDir}/${BINFMT[a] ?? `qemu-${a}`}`));
-  if (!force && missing.length === 0) {
-    core.info(`QEMU binfmt already handles ${arches.join(', ')}: not installing (qemu: true forces it)`);
-    return;
-  }
-  await docker.run(cmd.argv, { context: 'registering QEMU emulators' });
-}
-
 /**
  * `docker login` with the token on stdin. Registries fail transiently (Docker Hub 5xx, rate limits),
  * so retry a bounded number of times with backoff; the error never contains the token.
