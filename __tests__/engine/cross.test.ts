@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, docker, engineTest, errorLines, REGISTRY, registryDigest, STANDIN_BUILDER } from './helpers.js';
+
+// Cross-compiling build stages, proven on the real engine: both platforms are built with the
+// action's generated Dockerfile WHILE the kernel's qemu-aarch64 binfmt entry is disabled, so any RUN
+// on linux/arm64 would fail with "exec format error". Then, with binfmt back, the arm64 image runs.
+// STAND-IN: the builder (test/engine/images/muslrust-chef-standin: its cargo writes a tiny static ELF
+// for --target's CPU, printing the target and the features it was given; with STANDIN_WRONG_ARCH in
+// the workspace it writes one for the build machine's CPU instead). Real: dockerd/BuildKit, binfmt,
+// the registry, the generated Dockerfile, the static check script.
+const engine = bringUpEngine();
+const it = engineTest(engine);
+
+const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
+const REPO = 'hello-cross';
+const IMAGE = `${REGISTRY}/${REPO}`;
+
+/** Runs fn with the qemu-aarch64 binfmt entry disabled; always puts back the state it found. */
+async function withoutArm64Emulation<T>(fn: () => Promise<T>): Promise<T> {
+  if (!fs.existsSync(BINFMT)) return fn(); // no emulator registered: nothing can run emulated anyway
+  const was = fs.readFileSync(BINFMT, 'utf8').split('\n')[0]?.trim();
+  fs.writeFileSync(BINFMT, '0');
+  try {
+    return await fn();
+  } finally {
+    if (was === 'enabled') fs.writeFileSync(BINFMT, '1');
+  }
+}
+
+const inputs = { image: IMAGE, 'builder-image': STANDIN_BUILDER, driver: 'docker', cache: 'none', provenance: 'false' };
+
+describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', () => {
+  const runners: ActionRunner[] = [];
+  afterAll(() => runners.forEach((r) => r.cleanup()));
+
+  it('builds amd64 + arm64 with the qemu-aarch64 binfmt entry disabled, then the arm64 image prints this run\'s marker', async () => {
+    expect(fs.existsSync(DIST)).toBe(true);
+    await deleteTag(REPO, '1.2.3');
+    const runner = new ActionRunner('examples/hello');
+    runners.push(runner);
+    // The stand-in binary prints the features it was built with: a fresh one per run is this run's marker.
+    const marker = `run${crypto.randomBytes(4).toString('hex')}`;
+    const main = await withoutArm64Emulation(async () => {
+      expect(fs.readFileSync(BINFMT, 'utf8')).toMatch(/^disabled/);
+      return runner.main({ ...inputs, platforms: 'linux/amd64,linux/arm64', push: 'true', features: marker });
+    });
+    if (main.code !== 0) throw new Error(`main step failed with arm64 emulation off: ${describeStep(main)}`);
+    expect(errorLines(main)).toEqual([]);
+    expect(main.stdout).toContain('build: linux/amd64 native, linux/arm64 cross-compiled; QEMU for: none');
+    expect(main.stdout).not.toContain('tonistiigi/binfmt');
+    expect(main.summary).toContain('| build | linux/amd64 native, linux/arm64 cross-compiled |');
+    // Both builder stages ran on the build platform: BuildKit names each step by its platform.
+    expect(main.stdout).not.toMatch(/\[linux\/arm64 (chef|planner|builder|target-arm64)/);
+    expect(main.stdout).toMatch(/\/out\/hello: statically linked \(ELF64 aarch64/);
+    expect(await registryDigest(REPO, '1.2.3')).toBe(main.outputs.digest);
+
+    expect(fs.readFileSync(BINFMT, 'utf8')).toMatch(/^enabled/);
+    for (const [platform, triple] of [
+      ['linux/arm64', 'aarch64-unknown-linux-musl'],
+      ['linux/amd64', 'x86_64-unknown-linux-musl'],
+    ] as const) {
+      const run = docker(['run', '--rm', '--pull', 'always', '--platform', platform, `${IMAGE}:1.2.3`], { allowFailure: true });
+      expect({ platform, code: run.code, out: run.stdout }).toEqual({ platform, code: 0, out: `hello: muslrust-chef stand-in binary for ${triple} (profile release, features ${marker})\n` });
+    }
+    expect((await runner.post()).code).toBe(0);
+  });
+
+  it('the ELF machine check fails a cross build that shipped the build machine\'s binary, naming both machines', async () => {
+    const runner = new ActionRunner('examples/hello');
+    runners.push(runner);
+    fs.writeFileSync(path.join(runner.workspace, 'STANDIN_WRONG_ARCH'), 'stand-in cargo: emit an ELF for the build machine, not the target\n');
+    const main = await runner.main({ ...inputs, platforms: 'linux/arm64', push: 'false' });
+    expect({ code: main.code, log: main.code === 1 ? '' : describeStep(main) }).toEqual({ code: 1, log: '' });
+    expect(errorLines(main).join('\n')).toMatch(
+      /Static check failed: muslrust-chef-check-static: \/out\/hello is an ELF64 x86-64 executable, but the target platform is linux\/arm64 \(aarch64\).*docker buildx build for linux\/arm64 failed/,
+    );
+    expect((await runner.post()).code).toBe(0);
+  });
+});
