@@ -17,21 +17,25 @@
  * STAND-INS (Docker Hub and crates.io are unreachable here; see docs/engine.md): the builder image and
  * its `cargo` (chef prepare/cook/build that write tiny static ELFs and say what they did), and
  * chainguard/static. `clux/muslrust:<pinned tag>` is the builder stand-in again, only for --check.
+ * Why the busybox stand-in and not real Rust: these scenarios check BuildKit's cache plumbing (what is
+ * exported and imported per platform, upload counts, identical layers, the cache dance), which needs
+ * no compiler, for two platforms, and real arm64 Rust under QEMU takes ~16 min. What real cargo does
+ * with these caches (cook imported and not run, which crates compile) is tested in rust.test.ts.
  *
  * One emulator (Azurite + server.mjs on free ports on 127.0.0.1; dockerd makes BuildKit's cache calls
  * from the host network namespace, so it reaches them) serves the whole file. The measured wall times
  * and upload counts are printed at the end (`console.info`).
  *
- * Why the cook step is checked as "did not run" and not only as `CACHED`: BuildKit prints a step whose
- * cached layer it downloads lazily (because a later step must run on top of it) as blob progress
- * lines and `DONE`, without `CACHED`. The stand-in cook always prints
- * `Compiling dependencies of recipe … for <triple>` when it runs, so its absence is the proof.
+ * Why the cook step is checked as "did not run" and not only as `CACHED`: see build-log.ts. The
+ * stand-in cook always prints `Compiling dependencies of recipe … for <triple>` when it runs, so its
+ * absence is the proof.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCacheService, type CacheService, type EmulatorEntry } from '../../test/emulator/harness.mjs';
 import { DEFAULT_MUSLRUST_TAG } from '../../src/plan/dockerfile.js';
+import { buildSteps, freshBuilder, type BuildStep } from './build-log.js';
 import {
   ActionRunner,
   bringUpEngine,
@@ -56,51 +60,6 @@ const ARM64 = 'linux/arm64';
 const TRIPLE: Record<string, string> = { [AMD64]: 'x86_64-unknown-linux-musl', [ARM64]: 'aarch64-unknown-linux-musl' };
 /** Pinned, so that a rebuild's image config can be byte-identical (the action stamps "now" otherwise). */
 const CREATED_LABEL = 'org.opencontainers.image.created=2026-01-01T00:00:00Z';
-
-// ------------------------------------------------------------------ BuildKit's plain progress log
-
-type StepStatus = 'cached' | 'pulled' | 'ran';
-interface BuildStep {
-  vertex: string;
-  platform: string;
-  stage: string;
-  /** `3/4`: position in the stage. */
-  pos: string;
-  cmd: string;
-  lines: string[];
-  /**
-   * cached: `#n CACHED`; pulled: only blob download / `extracting sha256:…` lines and DONE (a cached
-   * layer unpacked because a later step runs on it); ran: anything else (it executed).
-   */
-  status: StepStatus;
-}
-
-const BLOB_LINE = /^(?:sha256:[0-9a-f]{64} |extracting sha256:[0-9a-f]{64}|DONE \d)/;
-
-/**
- * The Dockerfile steps (not FROM, not internal) of the build log in `out`, by vertex. A single-platform
- * build names no platform in its step headers (`#12 [builder 3/4] COPY . .`): those get `only`.
- */
-function buildSteps(out: string, only: string): BuildStep[] {
-  const steps = new Map<string, Omit<BuildStep, 'status'>>();
-  for (const line of out.split('\n')) {
-    const head = /^#(\d+) \[(?:(linux\/[a-z0-9]+) )?([\w.-]+) (\d+\/\d+)\] (.*)$/.exec(line);
-    if (head) {
-      const [, vertex = '', platform = only, stage = '', pos = '', cmd = ''] = head;
-      if (!steps.has(vertex)) steps.set(vertex, { vertex, platform, stage, pos, cmd: cmd.trim(), lines: [] });
-      continue;
-    }
-    const body = /^#(\d+) (.*)$/.exec(line);
-    const step = body ? steps.get(body[1] ?? '') : undefined;
-    if (step) step.lines.push(body?.[2] ?? '');
-  }
-  return [...steps.values()]
-    .filter((s) => !s.cmd.startsWith('FROM '))
-    .map((s) => ({
-      ...s,
-      status: s.lines.includes('CACHED') ? 'cached' : s.lines.some((l) => !l.startsWith('DONE')) && s.lines.every((l) => BLOB_LINE.test(l)) ? 'pulled' : 'ran',
-    }));
-}
 
 const stepName = (s: BuildStep): string => `[${s.platform} ${s.stage} ${s.pos}] ${s.cmd.replace(/--mount=\S+\s+/g, '').slice(0, 40)}`;
 
@@ -198,19 +157,6 @@ function timeless(c: Config): Config {
   delete copy.created;
   for (const h of copy.history ?? []) delete h.created;
   return copy;
-}
-
-/**
- * A fresh runner's builder: no build cache and no image of REPOS in the daemon. `buildx prune -af`
- * also empties the cache mounts. The stand-in base images stay (they are images, not build cache).
- */
-function freshBuilder(repos: readonly string[]): void {
-  docker(['buildx', 'prune', '--builder', 'default', '-af']);
-  const refs = docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
-    .stdout.split('\n')
-    .map((l) => l.trim())
-    .filter((ref) => repos.some((repo) => ref.startsWith(`${REGISTRY}/${repo}:`)) && !ref.endsWith(':<none>'));
-  if (refs.length > 0) docker(['image', 'rm', ...refs]);
 }
 
 function editSource(runner: ActionRunner): void {

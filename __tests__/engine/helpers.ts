@@ -27,7 +27,7 @@ export const REGISTRY = '127.0.0.1:5000';
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
 /** The real-Rust builder stand-in (test/engine/real-rust/build.sh): Debian's rustc/cargo, linux/amd64. */
 export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
-/** test/engine/engine-up.sh and test/engine/standin-images.sh exit with this when the host cannot run the engine. */
+/** The bring-up scripts under test/engine/ exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 
 export type EngineStatus =
@@ -36,7 +36,7 @@ export type EngineStatus =
   | { state: 'broken'; reason: string };
 
 function runScript(script: string): { code: number; out: string } {
-  const r = spawnSync('bash', [path.join(ROOT, script)], {
+  const r = spawnSync('bash', [path.join(ROOT, 'test', 'engine', script)], {
     cwd: ROOT,
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,10 +56,10 @@ const lastLine = (s: string): string => s.trim().split('\n').filter(Boolean).pop
  */
 export function bringUpEngine(): EngineStatus {
   const t0 = Date.now();
-  for (const script of ['test/engine/engine-up.sh', 'test/engine/standin-images.sh', 'test/engine/real-rust/build.sh']) {
+  for (const script of ['engine-up.sh', 'standin-images.sh', 'real-rust/build.sh']) {
     const { code, out } = runScript(script);
-    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `${script}: ${lastLine(out)}` };
-    if (code !== 0) return { state: 'broken', reason: `${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
+    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `test/engine/${script}: ${lastLine(out)}` };
+    if (code !== 0) return { state: 'broken', reason: `test/engine/${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
   }
   return { state: 'up', seconds: (Date.now() - t0) / 1000 };
 }
