@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, docker, engineTest, errorLines, REGISTRY, registryDigest, STANDIN_BUILDER } from './helpers.js';
+import { ARM64_BINFMT, withoutArm64Emulation } from './binfmt.js';
+import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, docker, engineTest, errorLines, REGISTRY, registryDigest, RUST_CROSS_BUILDER, STANDIN_BUILDER } from './helpers.js';
+import { buildScenario, rustInputs } from './rust-harness.js';
 
 // Cross-compiling build stages, proven on the real engine: both platforms are built with the
 // action's generated Dockerfile WHILE the kernel's qemu-aarch64 binfmt entry is disabled, so any RUN
@@ -13,21 +15,8 @@ import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, docker, eng
 const engine = bringUpEngine();
 const it = engineTest(engine);
 
-const BINFMT = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 const REPO = 'hello-cross';
 const IMAGE = `${REGISTRY}/${REPO}`;
-
-/** Runs fn with the qemu-aarch64 binfmt entry disabled; always puts back the state it found. */
-async function withoutArm64Emulation<T>(fn: () => Promise<T>): Promise<T> {
-  if (!fs.existsSync(BINFMT)) return fn(); // no emulator registered: nothing can run emulated anyway
-  const was = fs.readFileSync(BINFMT, 'utf8').split('\n')[0]?.trim();
-  fs.writeFileSync(BINFMT, '0');
-  try {
-    return await fn();
-  } finally {
-    if (was === 'enabled') fs.writeFileSync(BINFMT, '1');
-  }
-}
 
 const inputs = { image: IMAGE, 'builder-image': STANDIN_BUILDER, driver: 'docker', cache: 'none', provenance: 'false' };
 
@@ -43,7 +32,7 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
     // The stand-in binary prints the features it was built with: a fresh one per run is this run's marker.
     const marker = `run${crypto.randomBytes(4).toString('hex')}`;
     const main = await withoutArm64Emulation(async () => {
-      expect(fs.readFileSync(BINFMT, 'utf8')).toMatch(/^disabled/);
+      expect(fs.readFileSync(ARM64_BINFMT, 'utf8')).toMatch(/^disabled/);
       return runner.main({ ...inputs, platforms: 'linux/amd64,linux/arm64', push: 'true', features: marker });
     });
     if (main.code !== 0) throw new Error(`main step failed with arm64 emulation off: ${describeStep(main)}`);
@@ -56,7 +45,7 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
     expect(main.stdout).toMatch(/\/out\/hello: statically linked \(ELF64 aarch64/);
     expect(await registryDigest(REPO, '1.2.3')).toBe(main.outputs.digest);
 
-    expect(fs.readFileSync(BINFMT, 'utf8')).toMatch(/^enabled/);
+    expect(fs.readFileSync(ARM64_BINFMT, 'utf8')).toMatch(/^enabled/);
     for (const [platform, triple] of [
       ['linux/arm64', 'aarch64-unknown-linux-musl'],
       ['linux/amd64', 'x86_64-unknown-linux-musl'],
@@ -77,5 +66,24 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
       /Static check failed: muslrust-chef-check-static: \/out\/hello is an ELF64 x86-64 executable, but the target platform is linux\/arm64 \(aarch64\).*docker buildx build for linux\/arm64 failed/,
     );
     expect((await runner.post()).code).toBe(0);
+  });
+
+  it('real Rust (rust-app, 27 crates): amd64 + arm64 cross-compiled by Debian\'s rustc with arm64 emulation off; each image prints this run\'s marker and its arch', async () => {
+    // STAND-IN builder: test/engine/real-rust (VARIANT=cross), gnu targets with +crt-static (Debian
+    // has no musl std) and gcc-aarch64-linux-gnu as the aarch64 linker, where muslrust has rust-lld.
+    const b = await withoutArm64Emulation(() => buildScenario({ inputs: rustInputs('rust-app-cross', { 'builder-image': RUST_CROSS_BUILDER, platforms: 'linux/amd64,linux/arm64' }) }));
+    runners.push(b.runner);
+    if (b.main.code !== 0) throw new Error(`main step failed with arm64 emulation off: ${describeStep(b.main)}`);
+    expect(b.main.stdout).toContain('build: linux/amd64 native, linux/arm64 cross-compiled; QEMU for: none');
+    expect(b.main.stdout).not.toMatch(/\[linux\/arm64 (chef|planner|builder|target-arm64)/);
+    // cook and build ran for aarch64 (real cargo's target dir), and the real static check passed it
+    expect(b.main.stdout).toMatch(/\/out\/app: statically linked \(ELF64 aarch64, static-pie/);
+    for (const [platform, arch] of [['linux/arm64', 'aarch64'], ['linux/amd64', 'x86_64']] as const) {
+      const run = b.images[platform];
+      expect({ platform, code: run?.code, stdout: run?.stdout }).toEqual({ platform, code: 0, stdout: '{"count":2,"total_cents":2249,"names":["widget","gadget"]}\n' });
+      expect(run?.stderr).toContain(`marker=${b.marker} arch=${arch}\n`);
+    }
+    console.info(`real-Rust cross build of both platforms: main step ${b.main.seconds.toFixed(1)} s`);
+    expect((await b.runner.post()).code).toBe(0);
   });
 });
