@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DockerRunner, RunOptions, RunResult } from '../../src/execute/docker.js';
+import type { DockerRunner, RunResult } from '../../src/execute/docker.js';
 import { binfmtInterpreter, parseQemuVersion, PINNED_QEMU, runQemu } from '../../src/execute/qemu.js';
 import { BINFMT_IMAGE, qemuCommand } from '../../src/plan/commands.js';
 
@@ -29,7 +29,7 @@ function binfmtDir(entry?: string): string {
 
 class Recorder implements DockerRunner {
   readonly docker: string[][] = [];
-  async run(argv: readonly string[], _opts?: RunOptions): Promise<RunResult> {
+  async run(argv: readonly string[]): Promise<RunResult> {
     if (argv[0] === 'docker') {
       this.docker.push([...argv]);
       return { exitCode: 0, stdout: '', stderr: '' };

@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import fs from 'node:fs';
 import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
