@@ -48,7 +48,7 @@ export interface PlanIds {
   builder: string;
   /** Whether credentials for `registry` already exist (an earlier docker/login-action step). */
   hasStoredAuth: (registry: string) => boolean;
-  /** The runner's own platform (nativePlatform()); every other one needs QEMU. */
+  /** The runner's own platform (nativePlatform()); every other one is cross-compiled or emulated. */
   native: Platform | undefined;
 }
 
