@@ -12,8 +12,9 @@
  * emulator, so a row may rely on what earlier rows left (e.g. the cold build's cache export).
  */
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
-import { freshBuilder } from '../engine/build-log.js';
-import { bringUpEngine, describeStep, engineTest, REGISTRY, RUST_BUILDER, RUST_CROSS_BUILDER } from '../engine/helpers.js';
+import { describeStep } from '../helpers/action-runner.js';
+import { freshBuilder } from '../engine/cache-kit.js';
+import { bringUpEngine, engineTest, REGISTRY, RUST_BUILDER, RUST_CROSS_BUILDER } from '../engine/helpers.js';
 import { addHex, buildScenario, rustInputs, type RustBuild } from '../engine/rust-harness.js';
 import { measureLimits, type Limit, type LimitName } from '../engine/rust-limits.js';
 

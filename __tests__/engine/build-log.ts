@@ -1,14 +1,16 @@
-/**
- * Reading what a build did from BuildKit's plain progress log (the action prints it on stdout), and
- * making a fresh runner's builder. Shared by the engine tests (gha-cache, rust) and `npm run bench`.
- *
- * Why a step is checked as "did not run" and not only as `CACHED`: BuildKit prints a step whose
- * cached layer it downloads lazily (because a later step must run on top of it) as blob progress
- * lines and `DONE`, without `CACHED`.
- */
-import { docker, REGISTRY } from './helpers.js';
+import type { StepResult } from '../helpers/action-runner.js';
 
-export type StepStatus = 'cached' | 'pulled' | 'ran';
+// BuildKit's plain progress log, read back from the action's output: which steps ran, which came
+// from the cache, per platform. The engine cache tests assert on it.
+
+export const AMD64 = 'linux/amd64';
+export const ARM64 = 'linux/arm64';
+export const TRIPLE: Record<string, string> = { [AMD64]: 'x86_64-unknown-linux-musl', [ARM64]: 'aarch64-unknown-linux-musl' };
+/** Pinned, so that a rebuild's image config can be byte-identical (the action stamps "now" otherwise). */
+export const CREATED_LABEL = 'org.opencontainers.image.created=2026-01-01T00:00:00Z';
+
+
+type StepStatus = 'cached' | 'pulled' | 'ran';
 export interface BuildStep {
   vertex: string;
   platform: string;
@@ -16,7 +18,6 @@ export interface BuildStep {
   /** `3/4`: position in the stage. */
   pos: string;
   cmd: string;
-  /** The step's output lines, without the `#<vertex> ` prefix (BuildKit's `0.123 ` time stays). */
   lines: string[];
   /**
    * cached: `#n CACHED`; pulled: only blob download / `extracting sha256:…` lines and DONE (a cached
@@ -25,7 +26,7 @@ export interface BuildStep {
   status: StepStatus;
 }
 
-const BLOB_LINE = /^(?:sha256:[0-9a-f]{64} |extracting sha256:[0-9a-f]{64}|DONE \d)/;
+export const BLOB_LINE = /^(?:sha256:[0-9a-f]{64} |extracting sha256:[0-9a-f]{64}|DONE \d)/;
 
 /**
  * The Dockerfile steps (not FROM, not internal) of the build log in `out`, by vertex. A single-platform
@@ -52,29 +53,53 @@ export function buildSteps(out: string, only: string): BuildStep[] {
     }));
 }
 
+export const stepName = (s: BuildStep): string => `[${s.platform} ${s.stage} ${s.pos}] ${s.cmd.replace(/--mount=\S+\s+/g, '').slice(0, 40)}`;
+
+/** `amd64: planner COPY . ., prepare, …; arm64: …`: the steps that ran, for the measurements table. */
+export function ranSummary(steps: BuildStep[]): string {
+  const what = (c: string): string =>
+    c.includes('cargo chef cook') ? 'cook'
+    : c.includes('cargo chef prepare') ? 'prepare'
+    : c.includes('cargo build') ? 'cargo build'
+    : c.startsWith('COPY --from=planner') ? 'COPY recipe.json'
+    : c.startsWith('COPY --from=builder') ? 'COPY binary'
+    : c.split(/\s+/).slice(0, 3).join(' ');
+  const by = new Map<string, string[]>();
+  for (const s of steps.filter((x) => x.status === 'ran')) {
+    const arch = s.platform.split('/')[1] ?? s.platform;
+    by.set(arch, [...(by.get(arch) ?? []), `${s.stage} ${what(s.cmd)}`]);
+  }
+  return [...by].map(([arch, l]) => `${arch}: ${l.join(', ')}`).join('; ') || '(none)';
+}
+
+export function step(steps: BuildStep[], platform: string, stage: string, match: (cmd: string) => boolean): BuildStep {
+  const found = steps.find((s) => s.platform === platform && s.stage === stage && match(s.cmd));
+  if (!found) throw new Error(`no ${stage} step for ${platform} in the build log; steps: ${steps.map(stepName).join(' | ')}`);
+  return found;
+}
+export const cookStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c.includes('cargo chef cook'));
+export const compileStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c.includes('cargo build'));
+export const sourcesStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c === 'COPY . .');
+
+/** The dependency step of `platform` did not run in this build: not executed, no stand-in cook output. */
+export function expectCookNotRun(r: StepResult, steps: BuildStep[], platform: string): void {
+  const cook = cookStep(steps, platform);
+  expect({ step: stepName(cook), status: cook.status, lines: cook.lines }).toEqual({ step: stepName(cook), status: expect.stringMatching(/^(cached|pulled)$/), lines: cook.lines });
+  expect(r.stdout).not.toContain(`Compiling dependencies of recipe`);
+  expect(r.stdout).not.toContain('Compiling dependencies: none cooked');
+}
+
 /**
  * The crates real cargo compiled in a step, in order, from its `Compiling <name> v<version>` lines
- * (cargo's own status lines; `Compiling` only when rustc really ran for that crate).
+ * (cargo prints `Compiling` only when rustc really runs for that crate). BuildKit's `0.123 ` time
+ * prefix is allowed.
  */
-export const compiledCrates = (step: BuildStep): string[] =>
-  step.lines.flatMap((l) => {
+export const compiledCrates = (s: BuildStep): string[] =>
+  s.lines.flatMap((l) => {
     const m = /^(?:[\d.]+ +)?Compiling ([\w-]+) v\d/.exec(l.trim());
     return m?.[1] ? [m[1]] : [];
   });
 
 /** cargo's `Finished …` line of a step, or undefined when cargo did not finish there. */
-export const finishedLine = (step: BuildStep): string | undefined =>
-  step.lines.map((l) => l.trim().replace(/^[\d.]+ +/, '')).find((l) => l.startsWith('Finished '));
+export const finishedLine = (s: BuildStep): string | undefined => s.lines.map((l) => l.trim().replace(/^[\d.]+ +/, '')).find((l) => l.startsWith('Finished '));
 
-/**
- * A fresh runner's builder: no build cache and no image of REPOS in the daemon. `buildx prune -af`
- * also empties the cache mounts. The stand-in base images stay (they are images, not build cache).
- */
-export function freshBuilder(repos: readonly string[]): void {
-  docker(['buildx', 'prune', '--builder', 'default', '-af']);
-  const refs = docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])
-    .stdout.split('\n')
-    .map((l) => l.trim())
-    .filter((ref) => repos.some((repo) => ref.startsWith(`${REGISTRY}/${repo}:`)) && !ref.endsWith(':<none>'));
-  if (refs.length > 0) docker(['image', 'rm', ...refs]);
-}

@@ -1,5 +1,6 @@
 /**
- * Engine tests of the caches, through the BUNDLED action (dist/index.js, main + post as the runner runs
+ * Engine tests of the caches (this file: 1, 2, 4; registry-cache, dockerfile-check and cache-mounts
+ * .test.ts: 3, 5, 6; shared helpers in cache-kit.ts and build-log.ts), through the BUNDLED action (dist/index.js, main + post as the runner runs
  * them) with `driver: docker` on the real dockerd/BuildKit/buildx/QEMU/registry of test/engine/engine-up.sh:
  *
  *   1. `cache: gha` against our cache-service emulator (test/emulator: twirp v2, blobs in Azurite): a
@@ -17,237 +18,31 @@
  * STAND-INS (Docker Hub and crates.io are unreachable here; see docs/engine.md): the builder image and
  * its `cargo` (chef prepare/cook/build that write tiny static ELFs and say what they did), and
  * chainguard/static. `clux/muslrust:<pinned tag>` is the builder stand-in again, only for --check.
- * Why the busybox stand-in and not real Rust: these scenarios check BuildKit's cache plumbing (what is
- * exported and imported per platform, upload counts, identical layers, the cache dance), which needs
- * no compiler, for two platforms, and real arm64 Rust under QEMU takes ~16 min. What real cargo does
- * with these caches (cook imported and not run, which crates compile) is tested in rust.test.ts.
+ * Why the busybox stand-in and not real Rust: these scenarios check BuildKit's cache plumbing for two
+ * platforms (what is exported and imported per platform, upload counts, identical layers), which
+ * needs no compiler, and real arm64 Rust under QEMU takes ~16 min. What real cargo does with the gha
+ * cache (cook imported and not run, which crates compile) is tested in rust.test.ts (linux/amd64).
  *
  * One emulator (Azurite + server.mjs on free ports on 127.0.0.1; dockerd makes BuildKit's cache calls
  * from the host network namespace, so it reaches them) serves the whole file. The measured wall times
  * and upload counts are printed at the end (`console.info`).
  *
- * Why the cook step is checked as "did not run" and not only as `CACHED`: see build-log.ts. The
- * stand-in cook always prints `Compiling dependencies of recipe … for <triple>` when it runs, so its
- * absence is the proof.
+ * Why the cook step is checked as "did not run" and not only as `CACHED`: BuildKit prints a step whose
+ * cached layer it downloads lazily (because a later step must run on top of it) as blob progress
+ * lines and `DONE`, without `CACHED`. The stand-in cook always prints
+ * `Compiling dependencies of recipe … for <triple>` when it runs, so its absence is the proof.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
-import { startCacheService, type CacheService, type EmulatorEntry } from '../../test/emulator/harness.mjs';
-import { DEFAULT_MUSLRUST_TAG } from '../../src/plan/dockerfile.js';
-import { buildSteps, freshBuilder, type BuildStep } from './build-log.js';
-import {
-  ActionRunner,
-  bringUpEngine,
-  deleteTag,
-  describeStep,
-  DIST,
-  docker,
-  engineTest,
-  errorLines,
-  REGISTRY,
-  registryDigest,
-  ROOT,
-  STANDIN_BUILDER,
-  type StepResult,
-} from './helpers.js';
+import { DIST, type StepResult } from '../helpers/action-runner.js';
+import { AMD64, ARM64, TRIPLE, CREATED_LABEL, stepName, step, cookStep, compileStep, sourcesStep, expectCookNotRun } from './build-log.js';
+import { cacheSuite, pushedImages, timeless, freshBuilder, editSource, type PlatformImage } from './cache-kit.js';
+import { bringUpEngine, engineTest, deleteTag, REGISTRY, STANDIN_BUILDER } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
 
-const AMD64 = 'linux/amd64';
-const ARM64 = 'linux/arm64';
-const TRIPLE: Record<string, string> = { [AMD64]: 'x86_64-unknown-linux-musl', [ARM64]: 'aarch64-unknown-linux-musl' };
-/** Pinned, so that a rebuild's image config can be byte-identical (the action stamps "now" otherwise). */
-const CREATED_LABEL = 'org.opencontainers.image.created=2026-01-01T00:00:00Z';
-
-const stepName = (s: BuildStep): string => `[${s.platform} ${s.stage} ${s.pos}] ${s.cmd.replace(/--mount=\S+\s+/g, '').slice(0, 40)}`;
-
-/** `amd64: planner COPY . ., prepare, …; arm64: …`: the steps that ran, for the measurements table. */
-function ranSummary(steps: BuildStep[]): string {
-  const what = (c: string): string =>
-    c.includes('cargo chef cook') ? 'cook'
-    : c.includes('cargo chef prepare') ? 'prepare'
-    : c.includes('cargo build') ? 'cargo build'
-    : c.startsWith('COPY --from=planner') ? 'COPY recipe.json'
-    : c.startsWith('COPY --from=builder') ? 'COPY binary'
-    : c.split(/\s+/).slice(0, 3).join(' ');
-  const by = new Map<string, string[]>();
-  for (const s of steps.filter((x) => x.status === 'ran')) {
-    const arch = s.platform.split('/')[1] ?? s.platform;
-    by.set(arch, [...(by.get(arch) ?? []), `${s.stage} ${what(s.cmd)}`]);
-  }
-  return [...by].map(([arch, l]) => `${arch}: ${l.join(', ')}`).join('; ') || '(none)';
-}
-
-function step(steps: BuildStep[], platform: string, stage: string, match: (cmd: string) => boolean): BuildStep {
-  const found = steps.find((s) => s.platform === platform && s.stage === stage && match(s.cmd));
-  if (!found) throw new Error(`no ${stage} step for ${platform} in the build log; steps: ${steps.map(stepName).join(' | ')}`);
-  return found;
-}
-const cookStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c.includes('cargo chef cook'));
-const compileStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c.includes('cargo build'));
-const sourcesStep = (steps: BuildStep[], p: string): BuildStep => step(steps, p, 'builder', (c) => c === 'COPY . .');
-
-/** The dependency step of `platform` did not run in this build: not executed, no stand-in cook output. */
-function expectCookNotRun(r: StepResult, steps: BuildStep[], platform: string): void {
-  const cook = cookStep(steps, platform);
-  expect({ step: stepName(cook), status: cook.status, lines: cook.lines }).toEqual({ step: stepName(cook), status: expect.stringMatching(/^(cached|pulled)$/), lines: cook.lines });
-  expect(r.stdout).not.toContain(`Compiling dependencies of recipe`);
-  expect(r.stdout).not.toContain('Compiling dependencies: none cooked');
-}
-
-// ------------------------------------------------------------------ registry and daemon
-
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
-
-async function registryGet(repo: string, what: string): Promise<string> {
-  const res = await fetch(`http://${REGISTRY}/v2/${repo}/${what}`, { headers: { Accept: MANIFEST_ACCEPT } });
-  if (!res.ok) throw new Error(`registry GET ${repo}/${what}: HTTP ${res.status}`);
-  return res.text();
-}
-
-interface Manifest {
-  mediaType?: string;
-  config: { digest: string; mediaType?: string };
-  layers: Array<{ digest: string }>;
-  manifests?: undefined;
-}
-interface Index {
-  manifests: Array<{ digest: string; platform?: { os: string; architecture: string } }>;
-}
-interface Config {
-  created?: string;
-  history?: Array<{ created?: string }>;
-  [k: string]: unknown;
-}
-interface PlatformImage {
-  manifest: string;
-  layers: string[];
-  config: Config;
-}
-
-/** What the registry holds for REPO:TAG, per platform: manifest digest, layer digests, config. */
-async function pushedImages(repo: string, tag: string, platforms: readonly string[]): Promise<Record<string, PlatformImage>> {
-  const top = JSON.parse(await registryGet(repo, `manifests/${tag}`)) as Manifest | Index;
-  const out: Record<string, PlatformImage> = {};
-  const add = async (platform: string, digest: string, m: Manifest): Promise<void> => {
-    out[platform] = { manifest: digest, layers: m.layers.map((l) => l.digest), config: JSON.parse(await registryGet(repo, `blobs/${m.config.digest}`)) as Config };
-  };
-  if (top.manifests) {
-    for (const d of top.manifests) {
-      if (!d.platform || d.platform.os === 'unknown') continue;
-      await add(`${d.platform.os}/${d.platform.architecture}`, d.digest, JSON.parse(await registryGet(repo, `manifests/${d.digest}`)) as Manifest);
-    }
-  } else {
-    // One platform: the docker driver pushes a plain image manifest.
-    await add(platforms[0] ?? AMD64, (await registryDigest(repo, tag)) ?? '', top);
-  }
-  return out;
-}
-
-/** A config without its timestamps (`created`, `history[].created`): what may differ on a cached rebuild. */
-function timeless(c: Config): Config {
-  const copy = JSON.parse(JSON.stringify(c)) as Config;
-  delete copy.created;
-  for (const h of copy.history ?? []) delete h.created;
-  return copy;
-}
-
-function editSource(runner: ActionRunner): void {
-  fs.appendFileSync(path.join(runner.workspace, 'crates', 'hello', 'src', 'main.rs'), `\n// engine test edit ${crypto.randomUUID()}\n`);
-}
-
-// ------------------------------------------------------------------ the emulator and the measurements
-
-let svc: CacheService | undefined;
-const service = (): CacheService => {
-  if (!svc) throw new Error('the cache-service emulator did not start (see beforeAll)');
-  return svc;
-};
-
-interface Measured {
-  build: string;
-  seconds: number;
-  uploads?: number;
-  blobs?: number;
-  index?: number;
-  lookups?: number;
-  ran: string;
-}
-const measured: Measured[] = [];
-const runners: ActionRunner[] = [];
-const newRunner = (): ActionRunner => {
-  const r = new ActionRunner('examples/hello');
-  runners.push(r);
-  return r;
-};
-
-interface Build {
-  main: StepResult;
-  /** `::warning::` lines of the main step. */
-  warnings: string[];
-  steps: BuildStep[];
-  /** Cache entries this build created (empty when no emulator is involved). */
-  created: EmulatorEntry[];
-  uploads: number;
-}
-
-/**
- * Runs the main step and records its wall time, the cache entries it created (uploads: layer blobs
- * and index entries) and the lookups. Fails on a non-zero exit or an ::error::.
- */
-async function build(label: string, runner: ActionRunner, inputs: Record<string, string>, env: Record<string, string>, gha = true): Promise<Build> {
-  const before = gha ? await service().entries() : [];
-  if (gha) await service().resetStats();
-  const main = await runner.main(inputs, env);
-  if (main.code !== 0) throw new Error(`${label}: main step failed: ${describeStep(main)}`);
-  expect(errorLines(main)).toEqual([]);
-  const steps = buildSteps(main.stdout, inputs.platforms ?? '');
-  const ran = ranSummary(steps);
-  const warnings = main.stdout.split('\n').filter((l) => l.startsWith('::warning'));
-  if (!gha) {
-    measured.push({ build: label, seconds: main.seconds, ran });
-    return { main, warnings, steps, created: [], uploads: 0 };
-  }
-  const stats = await service().stats();
-  const sum = (prefix: string): number => Object.entries(stats).reduce((a, [k, v]) => a + (k.startsWith(prefix) ? v : 0), 0);
-  const created = (await service().entries()).filter((e) => !before.some((b) => b.id === e.id));
-  const uploads = sum('CreateCacheEntry 200');
-  measured.push({
-    build: label,
-    seconds: main.seconds,
-    uploads,
-    blobs: created.filter((e) => e.key.startsWith('buildkit-blob-')).length,
-    index: created.filter((e) => e.key.startsWith('index-')).length,
-    lookups: sum('GetCacheEntryDownloadURL'),
-    ran,
-  });
-  return { main, warnings, steps, created, uploads };
-}
-
-describe('engine: layer cache (gha emulator, registry) and cache mounts through the bundled action (stand-in builder)', () => {
-  beforeAll(async () => {
-    if (engine.state === 'up') svc = await startCacheService();
-  });
-  afterAll(async () => {
-    await svc?.stop();
-    for (const r of runners) r.cleanup();
-    if (measured.length > 0) {
-      const cell = (v: number | undefined): string => (v === undefined ? '-' : String(v));
-      const rows = measured.map(
-        (m) => `| ${m.build} | ${m.seconds.toFixed(1)} s | ${cell(m.uploads)} | ${cell(m.blobs)} | ${cell(m.index)} | ${cell(m.lookups)} | ${m.ran} |`,
-      );
-      console.info(
-        ['cache engine measurements (main step wall time; uploads = CreateCacheEntry):', '| build | main | uploads | blobs | index | lookups | steps that ran |', '|---|---|---|---|---|---|---|', ...rows].join('\n'),
-      );
-    }
-  });
+describe('engine: gha layer cache through the emulator, through the bundled action (stand-in builder)', () => {
+  const { service, newRunner, build } = cacheSuite(engine);
 
   // ---------------------------------------------------------------- 1 + 2: gha, for 2 platforms and for 1
   for (const platforms of [[AMD64, ARM64], [AMD64]] as const) {
@@ -354,46 +149,6 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     });
   }
 
-  // ---------------------------------------------------------------- 3: registry
-  it('3. cache: registry pushes <image>:buildcache (an OCI image manifest); after a prune the rebuild takes cook from it', async () => {
-    const repo = 'hello-gha-registry';
-    const inputs = {
-      image: `${REGISTRY}/${repo}`,
-      'builder-image': STANDIN_BUILDER,
-      platforms: `${AMD64},${ARM64}`,
-      driver: 'docker',
-      push: 'true',
-      cache: 'registry',
-      provenance: 'false',
-      labels: CREATED_LABEL,
-    };
-    await deleteTag(repo, 'buildcache');
-    await deleteTag(repo, '1.2.3');
-    freshBuilder([repo]);
-    const c = await build('registry 2p cold', newRunner(), inputs, {}, false);
-    expect(c.warnings).toEqual([]);
-    expect(c.main.stdout).toContain(`--cache-to type=registry,ref=${REGISTRY}/${repo}:buildcache,mode=max,oci-mediatypes=true,image-manifest=true,ignore-error=true`);
-    for (const p of [AMD64, ARM64]) expect(cookStep(c.steps, p).status).toBe('ran');
-    expect(await registryDigest(repo, 'buildcache')).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const cache = JSON.parse(await registryGet(repo, 'manifests/buildcache')) as Manifest;
-    expect(cache.mediaType).toBe('application/vnd.oci.image.manifest.v1+json'); // image-manifest=true
-    expect(cache.config.mediaType).toBe('application/vnd.buildkit.cacheconfig.v0');
-    const cold = await pushedImages(repo, '1.2.3', [AMD64, ARM64]);
-    const cached = new Set(cache.layers.map((l) => l.digest));
-    for (const p of [AMD64, ARM64]) for (const l of cold[p]?.layers ?? []) expect({ p, l, cached: cached.has(l) }).toEqual({ p, l, cached: true });
-
-    freshBuilder([repo]);
-    const w = await build('registry 2p warm', newRunner(), inputs, {}, false);
-    expect(w.main.stdout).toContain(`importing cache manifest from ${REGISTRY}/${repo}:buildcache`);
-    for (const p of [AMD64, ARM64]) expectCookNotRun(w.main, w.steps, p);
-    // moby/buildkit#2279 applies to the registry cache as well (see scenario 1).
-    const rerun = [AMD64, ARM64].filter((p) => sourcesStep(w.steps, p).status === 'ran');
-    for (const p of rerun) expect(compileStep(w.steps, p).lines.join('\n')).toContain('Fresh dependencies (cooked from recipe');
-    const warm = await pushedImages(repo, '1.2.3', [AMD64, ARM64]);
-    for (const p of [AMD64, ARM64]) expect({ p, layers: warm[p]?.layers }).toEqual({ p, layers: cold[p]?.layers });
-    if (rerun.length > 0) console.info(`registry 2p warm: COPY . . + cargo build re-ran for ${rerun.join(', ')} (moby/buildkit#2279)`);
-  });
-
   // ---------------------------------------------------------------- 4: gha without the runner's variables
   it('4. cache: gha without the cache service variables: a ::warning:: says the gha cache is off and how to fix it; the build succeeds', async () => {
     const repo = 'hello-gha-noenv';
@@ -423,127 +178,5 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     expect(noToken.main.stdout).not.toContain('importing cache manifest from gha');
     const calls = Object.entries(await service().stats()).filter(([k]) => k !== 'entries');
     expect(calls).toEqual([]);
-  });
-
-  // ---------------------------------------------------------------- 5: BuildKit's Dockerfile lint
-  it('5. buildx build --check finds no warnings in the generated Dockerfiles (inline clux/muslrust stage or builder-image, with and without cache mounts)', async () => {
-    const checked: string[] = [];
-    let first = '';
-    for (const builderImage of ['', STANDIN_BUILDER]) {
-      for (const cacheMounts of ['false', 'true']) {
-        const what = `builder-image ${builderImage || '(empty)'}, cache-mounts ${cacheMounts}`;
-        const dry = await newRunner().main({
-          image: `${REGISTRY}/hello-gha-lint`,
-          platforms: `${AMD64},${ARM64}`,
-          driver: 'docker',
-          cache: 'gha',
-          'builder-image': builderImage,
-          'cache-mounts': cacheMounts,
-          'dry-run': 'true',
-        });
-        if (dry.code !== 0) throw new Error(`dry run (${what}) failed: ${describeStep(dry)}`);
-        const file = dry.outputs.dockerfile ?? '';
-        expect({ what, exists: fs.existsSync(file) }).toEqual({ what, exists: true });
-        const text = fs.readFileSync(file, 'utf8');
-        expect(text).toContain(builderImage ? `FROM ${builderImage} AS chef` : `FROM clux/muslrust:${DEFAULT_MUSLRUST_TAG} AS chef`);
-        expect(text.includes('--mount=type=cache')).toBe(cacheMounts === 'true');
-        first ||= file;
-        const check = docker(['buildx', 'build', '--builder', 'default', '--check', '-f', file, '--build-context', `muslrust-chef-scripts=${path.join(ROOT, 'image', 'scripts')}`, path.join(ROOT, 'examples', 'hello')], {
-          allowFailure: true,
-        });
-        expect({ what, code: check.code, out: check.stdout.trim() }).toEqual({ what, code: 0, out: 'Check complete, no warnings found.' });
-        checked.push(what);
-      }
-    }
-    expect(checked).toHaveLength(4);
-
-    // The check is live: the same Dockerfile with one lowercase `as` gets BuildKit's FromAsCasing warning.
-    const bad = path.join(path.dirname(first), 'Dockerfile.lint-control');
-    fs.writeFileSync(bad, fs.readFileSync(first, 'utf8').replace('FROM chef AS planner', 'FROM chef as planner'));
-    const control = docker(['buildx', 'build', '--builder', 'default', '--check', '-f', bad, '--build-context', `muslrust-chef-scripts=${path.join(ROOT, 'image', 'scripts')}`, path.join(ROOT, 'examples', 'hello')], {
-      allowFailure: true,
-    });
-    expect(control.stdout + control.stderr).toContain('FromAsCasing');
-  });
-
-  // ---------------------------------------------------------------- 6: cache mounts through @actions/cache
-  it('6. cache-mounts: post saves the mounts with @actions/cache; after a prune, main restores them (exact hit) and cargo finds its artefacts; post does not save again', async () => {
-    const repo = 'hello-gha-mounts';
-    const inputs = {
-      image: `${REGISTRY}/${repo}`,
-      'builder-image': STANDIN_BUILDER,
-      platforms: `${AMD64},${ARM64}`,
-      driver: 'docker',
-      push: 'true',
-      cache: 'gha',
-      provenance: 'false',
-      'cache-mounts': 'true',
-    };
-    const env = service().clientEnv;
-    await service().reset();
-    freshBuilder([repo]);
-
-    // Run 1 (cold): nothing to restore; cook writes into the target/ mount; post extracts and saves.
-    const runner = newRunner();
-    const r1 = await build('mounts 2p run 1 (cold)', runner, inputs, env);
-    expect(r1.warnings).toEqual([]);
-    const key = r1.main.outputs['cache-key'] ?? '';
-    expect(key).toMatch(/^muslrust-chef-v1-/);
-    expect(r1.main.outputs['cache-hit']).toBe('false');
-    expect(r1.main.stdout).toContain(`No saved Cargo cache mounts for ${key}`);
-    for (const p of [AMD64, ARM64]) {
-      expect(cookStep(r1.steps, p).status).toBe('ran');
-      expect(compileStep(r1.steps, p).lines.join('\n')).toContain('Fresh dependencies (cooked from recipe'); // through the mount
-    }
-    await service().resetStats();
-    const p1 = await runner.post();
-    if (p1.code !== 0) throw new Error(`run 1 post failed: ${describeStep(p1)}`);
-    expect(errorLines(p1)).toEqual([]);
-    expect(p1.stdout.split('\n').filter((l) => l.startsWith('::warning'))).toEqual([]);
-    expect(p1.stdout).toContain("Copied the Cargo cache mounts out of builder 'default'");
-    expect(p1.stdout).toMatch(new RegExp(`Saved the Cargo cache mounts \\(\\d+ files, [\\d.]+ MB\\) as ${key.replace(/\./g, '\\.')}`));
-    const saved = (await service().entries()).filter((e) => e.key === key);
-    expect(saved).toEqual([expect.objectContaining({ key, finalized: true, size: expect.any(Number) })]);
-    expect(saved[0]?.size).toBeGreaterThan(0);
-    const postUploads = Object.entries(await service().stats()).reduce((a, [k, v]) => a + (k.startsWith('CreateCacheEntry 200') ? v : 0), 0);
-    expect(postUploads).toBe(1);
-    measured.push({ build: 'mounts 2p run 1 post (extract + save)', seconds: p1.seconds, uploads: postUploads, ran: '(extract build)' });
-
-    // Control: a fresh runner whose mounts are NOT restored (another RUNNER_TEMP: @actions/cache's
-    // entry version includes the path). The layer cache still answers cook, but with cache mounts the
-    // cooked artefacts live in the mount and not in the cook layer: cargo build finds none.
-    freshBuilder([repo]);
-    const other = newRunner();
-    editSource(other);
-    const ctl = await build('mounts 2p control (mounts not restored)', other, inputs, env);
-    expect(ctl.main.stdout).toContain('No saved Cargo cache mounts');
-    for (const p of [AMD64, ARM64]) {
-      expect(cookStep(ctl.steps, p).status).not.toBe('ran');
-      expect(compileStep(ctl.steps, p).lines.join('\n')).toContain('Compiling dependencies: none cooked for this recipe');
-    }
-
-    // Run 2 in the first runner's directories after a prune (a fresh builder): an exact hit, loaded into
-    // the builder's mounts before the build; the source edit makes cargo build run, and it finds them.
-    freshBuilder([repo]);
-    editSource(runner);
-    const r2 = await build('mounts 2p run 2 (exact hit)', runner, inputs, env);
-    expect(r2.warnings).toEqual([]);
-    expect(r2.main.outputs['cache-key']).toBe(key);
-    expect(r2.main.outputs['cache-hit']).toBe('true');
-    expect(r2.main.stdout).toMatch(/Restored the Cargo cache mounts from the exact key: \d+ files, [\d.]+ MB, loaded into builder 'default'/);
-    for (const p of [AMD64, ARM64]) {
-      expectCookNotRun(r2.main, r2.steps, p);
-      const compile = compileStep(r2.steps, p);
-      expect(compile.status).toBe('ran');
-      expect(compile.lines.join('\n')).toContain('Fresh dependencies (cooked from recipe');
-    }
-    await service().resetStats();
-    const p2 = await runner.post();
-    if (p2.code !== 0) throw new Error(`run 2 post failed: ${describeStep(p2)}`);
-    expect(errorLines(p2)).toEqual([]);
-    expect(Object.keys(await service().stats()).filter((k) => k.startsWith('CreateCacheEntry'))).toEqual([]);
-    measured.push({ build: 'mounts 2p run 2 post (no save)', seconds: p2.seconds, uploads: 0, ran: '(none)' });
-    expect(p2.stdout).toContain(`Not saving the Cargo cache mounts: ${key} was restored exactly`);
-    expect((await service().entries()).filter((e) => e.key === key).map((e) => e.id)).toEqual(saved.map((e) => e.id));
   });
 });

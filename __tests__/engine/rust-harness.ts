@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSteps, compiledCrates, finishedLine, type BuildStep } from './build-log.js';
-import { ActionRunner, docker, errorLines, REGISTRY, RUST_BUILDER, type StepResult } from './helpers.js';
+import { ActionRunner, errors, type StepResult } from '../helpers/action-runner.js';
+import { docker, REGISTRY, RUST_BUILDER } from './helpers.js';
 
 export const RUST_APP = 'test/fixtures/rust-app';
 export const RUST_DYNAMIC = 'test/fixtures/rust-dynamic';
@@ -112,7 +113,7 @@ function cargoStep(steps: BuildStep[], what: string, match: (cmd: string) => boo
 /** Builds a scenario through the bundled action's main step (not post: call `runner.post()`). */
 export async function buildScenario(s: Scenario): Promise<RustBuild> {
   const fixture = s.fixture ?? RUST_APP;
-  const runner = s.runner ?? new ActionRunner(fixture);
+  const runner = s.runner ?? new ActionRunner({ fixture, docker: 'real' });
   const marker = s.marker ?? `run-${randomUUID().slice(0, 8)}`;
   if (fs.existsSync(path.join(runner.workspace, MAIN_RS))) setMarker(runner.workspace, marker);
   s.mutate?.(runner.workspace);
@@ -130,7 +131,7 @@ export async function buildScenario(s: Scenario): Promise<RustBuild> {
     images: {},
   };
   const digest = main.outputs.digest;
-  if (main.code === 0 && errorLines(main).length === 0 && digest && s.inputs.image) {
+  if (main.code === 0 && errors(main).length === 0 && digest && s.inputs.image) {
     for (const platform of (s.inputs.platforms ?? 'linux/amd64').split(',')) {
       result.images[platform] = docker(['run', '--rm', '--pull', 'always', '--platform', platform, `${s.inputs.image}@${digest}`], { allowFailure: true });
     }

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, RUST_BUILDER } from './helpers.js';
+import { ROOT } from '../helpers/action-runner.js';
+import { RUST_BUILDER } from './helpers.js';
 import { addHex, relock, RUST_APP, setMarker } from './rust-harness.js';
 
 export type LimitName = 'cold' | 'unchanged' | 'source' | 'dependency';

@@ -16,8 +16,9 @@
  */
 import fs from 'node:fs';
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
-import { freshBuilder } from './build-log.js';
-import { bringUpEngine, deleteTag, describeStep, DIST, engineTest, errorLines, registryDigest } from './helpers.js';
+import { describeStep, DIST, errors } from '../helpers/action-runner.js';
+import { freshBuilder } from './cache-kit.js';
+import { bringUpEngine, deleteTag, engineTest, registryDigest } from './helpers.js';
 import { addHex, buildScenario, lockedDependencies, RUST_DYNAMIC, rustInputs, type RustBuild } from './rust-harness.js';
 
 const engine = bringUpEngine();
@@ -29,7 +30,7 @@ const WORKSPACE_CRATES = ['app', 'model'];
 /** The build succeeded, its final `cargo build` finished, and the pushed image ran this run's binary. */
 function expectShipped(b: RustBuild): void {
   if (b.main.code !== 0) throw new Error(`main step failed: ${describeStep(b.main)}`);
-  expect(errorLines(b.main)).toEqual([]);
+  expect(errors(b.main)).toEqual([]);
   expect(b.build.step.status).toBe('ran');
   expect(b.build.finished).toMatch(/^Finished `release` profile \[optimized\] target\(s\) in /);
   expect(b.main.stdout).toContain('/out/app: statically linked (ELF64 x86-64, static-pie, no program interpreter)');
@@ -55,7 +56,10 @@ describe('engine: real Rust through the bundled action (rust-app fixture, real-R
   afterAll(async () => {
     await svc?.stop();
     for (const b of builds) b.runner.cleanup();
-    if (builds.length > 0) console.info(builds.map((b) => `${b.marker}: main ${b.main.seconds.toFixed(1)} s; cook compiled ${b.cook.compiled.length}, build compiled ${b.build.compiled.join(' ')}`).join('\n'));
+    // cargo's own status lines per build, so the log shows what real rustc compiled in each step.
+    const cargoLines = (b: RustBuild, step: 'cook' | 'build'): string =>
+      b[step].step.lines.map((l) => l.trim().replace(/^[\d.]+ +/, '')).filter((l) => /^(Compiling|Finished) /.test(l)).join('\n    ') || '(did not run)';
+    for (const b of builds) console.info(`${b.marker}: main ${b.main.seconds.toFixed(1)} s\n  cook (${b.cook.step.status}):\n    ${cargoLines(b, 'cook')}\n  cargo build (${b.build.step.status}):\n    ${cargoLines(b, 'build')}`);
   });
   const scenario = async (...args: Parameters<typeof buildScenario>): Promise<RustBuild> => {
     const b = await buildScenario(...args);
@@ -120,8 +124,8 @@ describe('engine: real Rust through the bundled action (rust-app fixture, real-R
       'Build for the musl target with static linking: cargo build --target x86_64-unknown-linux-musl (the clux/muslrust builder sets ' +
       "CARGO_BUILD_TARGET to it) with RUSTFLAGS='-C target-feature=+crt-static', and do not override the target with a *-linux-gnu one";
     expect(b.build.step.lines.map((l) => l.replace(/^[\d.]+ /, ''))).toContain(`muslrust-chef-check-static: ${check}.`);
-    const errors = errorLines(b.main);
-    expect(errors).toEqual([expect.stringContaining(`::error::Static check failed: ${check}. docker buildx build for linux/amd64 failed: `)]);
+    const errorLines = errors(b.main);
+    expect(errorLines).toEqual([expect.stringContaining(`::error::Static check failed: ${check}. docker buildx build for linux/amd64 failed: `)]);
     expect(b.image).toBeUndefined();
     expect(await registryDigest(repo, '1.2.3')).toBeUndefined();
     const post = await b.runner.post();
