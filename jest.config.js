@@ -6,13 +6,14 @@ export const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
-  testTimeout: 60000,
 };
 const layer = (name, extra = {}) => ({ ...common, displayName: name, testMatch: [`<rootDir>/__tests__/${name}/**/*.test.ts`], ...extra });
 
 /** @type {import('jest').Config} */
 export default {
   verbose: false,
+  // A global option: jest ignores testTimeout inside a project (and hooks would time out at 5 s).
+  testTimeout: 60000,
   projects: [
     // pure functions and the workspace reader, in-process
     layer('unit'),
