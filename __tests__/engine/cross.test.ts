@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ARM64_BINFMT, withoutArm64Emulation } from './binfmt.js';
-import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, docker, engineTest, errorLines, REGISTRY, registryDigest, RUST_CROSS_BUILDER, STANDIN_BUILDER } from './helpers.js';
+import { ActionRunner, describeStep, DIST, errors } from '../helpers/action-runner.js';
+import { bringUpEngine, deleteTag, docker, engineTest, REGISTRY, registryDigest, RUST_CROSS_BUILDER, STANDIN_BUILDER } from './helpers.js';
 import { buildScenario, rustInputs } from './rust-harness.js';
 
 // Cross-compiling build stages, proven on the real engine: both platforms are built with the
@@ -27,7 +28,7 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
   it('builds amd64 + arm64 with the qemu-aarch64 binfmt entry disabled, then the arm64 image prints this run\'s marker', async () => {
     expect(fs.existsSync(DIST)).toBe(true);
     await deleteTag(REPO, '1.2.3');
-    const runner = new ActionRunner('examples/hello');
+    const runner = new ActionRunner({ fixture: 'examples/hello', docker: 'real' });
     runners.push(runner);
     // The stand-in binary prints the features it was built with: a fresh one per run is this run's marker.
     const marker = `run${crypto.randomBytes(4).toString('hex')}`;
@@ -36,7 +37,7 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
       return runner.main({ ...inputs, platforms: 'linux/amd64,linux/arm64', push: 'true', features: marker });
     });
     if (main.code !== 0) throw new Error(`main step failed with arm64 emulation off: ${describeStep(main)}`);
-    expect(errorLines(main)).toEqual([]);
+    expect(errors(main)).toEqual([]);
     expect(main.stdout).toContain('build: linux/amd64 native, linux/arm64 cross-compiled; QEMU for: none');
     expect(main.stdout).not.toContain('tonistiigi/binfmt');
     expect(main.summary).toContain('| build | linux/amd64 native, linux/arm64 cross-compiled |');
@@ -57,12 +58,12 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
   });
 
   it('the ELF machine check fails a cross build that shipped the build machine\'s binary, naming both machines', async () => {
-    const runner = new ActionRunner('examples/hello');
+    const runner = new ActionRunner({ fixture: 'examples/hello', docker: 'real' });
     runners.push(runner);
     fs.writeFileSync(path.join(runner.workspace, 'STANDIN_WRONG_ARCH'), 'stand-in cargo: emit an ELF for the build machine, not the target\n');
     const main = await runner.main({ ...inputs, platforms: 'linux/arm64', push: 'false' });
     expect({ code: main.code, log: main.code === 1 ? '' : describeStep(main) }).toEqual({ code: 1, log: '' });
-    expect(errorLines(main).join('\n')).toMatch(
+    expect(errors(main).join('\n')).toMatch(
       /Static check failed: muslrust-chef-check-static: \/out\/hello is an ELF64 x86-64 executable, but the target platform is linux\/arm64 \(aarch64\).*docker buildx build for linux\/arm64 failed/,
     );
     expect((await runner.post()).code).toBe(0);
