@@ -109,7 +109,9 @@ describe('bench: real Rust through the bundled action (linux/amd64)', () => {
     const base = await builderLayers();
     const cacheLines: string[] = [];
     const walls: Record<string, number> = {};
-    for (const s of SCENARIOS) {
+    // BENCH_ROWS=cold,cross-both-cold runs only those rows (in table order), e.g. for one ratio.
+    const only = process.env.BENCH_ROWS?.split(',').map((r) => r.trim());
+    for (const s of SCENARIOS.filter((r) => !only || only.includes(r.name))) {
       const before = new Set((await svc.entries()).map((e) => e.id));
       const b = await s.run(ctx);
       // What this build's --cache-to uploaded to the cache service, and how much of it is the builder image.
