@@ -14,6 +14,9 @@ export const TOOLS = [
   // Debian's non-static `busybox` also installs /bin/busybox: the static-check tests need the static one.
   { pkg: 'busybox-static', why: 'a static ELF and a busybox sh for the image script tests', present: () => dpkgHas('busybox-static') ?? ['/bin/busybox', '/usr/bin/busybox'].some((f) => fs.existsSync(f)) },
   { pkg: 'zstd', why: 'the Actions cache client (@actions/cache compresses with zstd)', present: () => onPath('zstd') },
+  // A real aarch64 ELF for the static check's machine test (issue 13); the libc is only a Recommends.
+  { pkg: 'gcc-aarch64-linux-gnu', why: 'an aarch64 ELF for the static check\'s machine test', present: () => dpkgHas('gcc-aarch64-linux-gnu') ?? onPath('aarch64-linux-gnu-gcc') },
+  { pkg: 'libc6-dev-arm64-cross', why: 'the aarch64 libc that gcc-aarch64-linux-gnu links statically', present: () => fs.existsSync('/usr/aarch64-linux-gnu/lib/libc.a') },
 ];
 
 function onPath(cmd) {

@@ -28,6 +28,10 @@ export const Input = {
   Qemu: 'qemu',
   BuildxVersion: 'buildx-version',
   Driver: 'driver',
+  Endpoint: 'endpoint',
+  DriverOpts: 'driver-opts',
+  Append: 'append',
+  Cross: 'cross',
   Provenance: 'provenance',
   Sbom: 'sbom',
   BuildArgs: 'build-args',
@@ -66,6 +70,10 @@ export const DEFAULTS: Record<InputName, string> = {
   qemu: 'auto',
   'buildx-version': '',
   driver: 'docker-container',
+  endpoint: '',
+  'driver-opts': '',
+  append: '',
+  cross: 'auto',
   provenance: 'false',
   sbom: 'false',
   'build-args': '',
@@ -76,7 +84,7 @@ export const DEFAULTS: Record<InputName, string> = {
 };
 
 export const CACHE_TYPES = ['gha', 'registry', 'local', 'none'] as const;
-export const DRIVERS = ['docker-container', 'docker'] as const;
+export const DRIVERS = ['docker-container', 'docker', 'remote', 'kubernetes', 'cloud'] as const;
 export const MODES = ['build', 'merge'] as const;
 export const PROVENANCE = ['false', 'true', 'min', 'max'] as const;
 
@@ -105,6 +113,13 @@ export interface Inputs {
   readonly qemu: 'auto' | 'true' | 'false';
   readonly buildxVersion: string;
   readonly driver: (typeof DRIVERS)[number];
+  /** buildx create's endpoint: a remote BuildKit address, a kube context, a Build Cloud ORG/BUILDER. */
+  readonly endpoint: string;
+  readonly driverOpts: readonly string[];
+  /** Raw `append` YAML; parsed (and checked) by plan/builder.ts. */
+  readonly append: string;
+  /** auto: cross-compile platforms foreign to the build machine; true: also trust a custom Dockerfile to; false: QEMU. */
+  readonly cross: 'auto' | 'true' | 'false';
   readonly provenance: (typeof PROVENANCE)[number];
   readonly sbom: boolean;
   readonly buildArgs: ReadonlyArray<readonly [string, string]>;

@@ -1,6 +1,6 @@
 import { InputError } from './errors.js';
 import { CACHE_TYPES, DRIVERS, Input, MODES, PROVENANCE, type Inputs, type RawInputs } from './inputs.js';
-import { parseBool, parseEnum, parseKeyValues, parseList } from './parse.js';
+import { parseBool, parseEnum, parseKeyValues, parseLines, parseList } from './parse.js';
 import { parseBuildxVersionInput } from './plan/buildx-release.js';
 import { parseBaseImage, parseImage } from './plan/image-ref.js';
 
@@ -71,6 +71,10 @@ export function parseInputs(raw: RawInputs): Inputs {
     qemu: parseEnum(Input.Qemu, raw.qemu, ['auto', 'true', 'false'] as const),
     buildxVersion,
     driver: parseEnum(Input.Driver, raw.driver, DRIVERS),
+    endpoint: raw.endpoint.trim(),
+    driverOpts: parseLines(raw['driver-opts']),
+    append: raw.append,
+    cross: parseEnum(Input.Cross, raw.cross, ['auto', 'true', 'false'] as const),
     provenance: parseEnum(Input.Provenance, raw.provenance, PROVENANCE),
     sbom: parseBool(Input.Sbom, raw.sbom),
     buildArgs: parseKeyValues(Input.BuildArgs, raw['build-args'], /^[A-Za-z_][A-Za-z0-9_]*$/),

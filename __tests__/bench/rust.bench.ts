@@ -14,7 +14,7 @@
 import { startCacheService, type CacheService } from '../../test/emulator/harness.mjs';
 import { describeStep } from '../helpers/action-runner.js';
 import { freshBuilder } from '../engine/cache-kit.js';
-import { bringUpEngine, engineTest, REGISTRY, RUST_BUILDER } from '../engine/helpers.js';
+import { bringUpEngine, engineTest, REGISTRY, RUST_BUILDER, RUST_CROSS_BUILDER } from '../engine/helpers.js';
 import { addHex, buildScenario, rustInputs, setMtimes, type RustBuild } from '../engine/rust-harness.js';
 import { measureLimits, type Limit, type LimitName } from '../engine/rust-limits.js';
 
@@ -31,6 +31,8 @@ interface Context {
 interface BenchScenario {
   name: string;
   limit: LimitName;
+  /** An earlier row to compare with: prints `vs_<row>=<this wall / that wall>`. */
+  versus?: string;
   run: (ctx: Context) => Promise<RustBuild>;
 }
 
@@ -49,6 +51,8 @@ async function postOrThrow(b: RustBuild): Promise<void> {
 }
 /** `Restored the Cargo cache mounts … in 1.2 s.`: the restore + inject time, reported apart from the build. */
 const restoreSeconds = (b: RustBuild): string => /Restored the Cargo cache mounts from .* in ([\d.]+) s\./.exec(b.main.stdout)?.[1] ?? '-';
+/** Both platforms on this one amd64 runner, arm64 cross-compiled (the cross variant of the real-Rust builder). */
+const bothCross = (): Record<string, string> => rustInputs(`${REPO}-cross`, { cache: 'gha', 'builder-image': RUST_CROSS_BUILDER, platforms: 'linux/amd64,linux/arm64' });
 const MIB = 1024 * 1024;
 
 /** The builder image's layer digests (compressed, as in the registry): the part of a mode=max export that could be pulled again. */
@@ -128,6 +132,18 @@ export const SCENARIOS: BenchScenario[] = [
     limit: 'cold',
     run: async () => buildScenario({ inputs: mountsInputs(), mutate: (ws) => setMtimes(ws, new Date(Date.now() - 60_000)) }),
   },
+  // Issue 13's goal: both platforms cross-compiled on one runner within 2.3x of amd64 alone (it
+  // compiles twice, natively). Fresh builder: no layer of the amd64 rows is reused.
+  {
+    name: 'cross-both-cold',
+    limit: 'cold',
+    versus: 'cold',
+    run: async (ctx) => {
+      freshBuilder([REPO, `${REPO}-cross`]);
+      return buildScenario({ inputs: bothCross(), env: ctx.gha });
+    },
+  },
+  { name: 'cross-both-source-only', limit: 'source', versus: 'source-only', run: async (ctx) => buildScenario({ inputs: bothCross(), env: ctx.gha }) },
 ];
 
 describe('bench: real Rust through the bundled action (linux/amd64)', () => {
@@ -151,7 +167,10 @@ describe('bench: real Rust through the bundled action (linux/amd64)', () => {
     const ctx: Context = { gha: svc.clientEnv };
     const base = await builderLayers();
     const cacheLines: string[] = [];
-    for (const s of SCENARIOS) {
+    const walls: Record<string, number> = {};
+    // BENCH_ROWS=cold,cross-both-cold runs only those rows (in table order), e.g. for one ratio.
+    const only = process.env.BENCH_ROWS?.split(',').map((r) => r.trim());
+    for (const s of SCENARIOS.filter((r) => !only || only.includes(r.name))) {
       const before = new Set((await svc.entries()).map((e) => e.id));
       const b = await s.run(ctx);
       // What this build's --cache-to uploaded to the cache service, and how much of it is the builder image.
@@ -163,9 +182,14 @@ describe('bench: real Rust through the bundled action (linux/amd64)', () => {
       if (b.main.code !== 0 || b.image?.code !== 0 || !b.image.stderr.includes(`marker=${b.marker} `)) {
         throw new Error(`scenario ${s.name} did not ship its own binary: ${describeStep(b.main)}\nimage: ${JSON.stringify(b.image)}`);
       }
+      for (const [platform, run] of Object.entries(b.images)) {
+        if (run.code !== 0 || !run.stderr.includes(`marker=${b.marker} `)) throw new Error(`scenario ${s.name}: the ${platform} image did not run this build: ${JSON.stringify(run)}`);
+      }
       ctx.last = b;
+      walls[s.name] = b.main.seconds;
       const limit = limits[s.limit].seconds;
-      lines.push(`scenario=${s.name} wall_s=${b.main.seconds.toFixed(2)} limit_s=${limit.toFixed(2)} ratio=${(b.main.seconds / limit).toFixed(2)}`);
+      const vs = s.versus && walls[s.versus] ? ` vs_${s.versus}=${(b.main.seconds / (walls[s.versus] ?? 1)).toFixed(2)}` : '';
+      lines.push(`scenario=${s.name} wall_s=${b.main.seconds.toFixed(2)} limit_s=${limit.toFixed(2)} ratio=${(b.main.seconds / limit).toFixed(2)}${vs}`);
       lines.push(`  detail: cook ${b.cook.step.status} (compiled ${b.cook.compiled.length}), cargo build compiled ${b.build.compiled.join(',') || '(none)'}, mounts restore_s=${restoreSeconds(b)}`);
     }
     const all = await svc.entries();

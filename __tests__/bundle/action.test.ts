@@ -45,6 +45,12 @@ describe('bundled action', () => {
     expect(df).toContain('--bin hello');
     expect(df).not.toMatch(/^# syntax=/m);
     expect(main.summary).toContain('dry run');
+    // Per platform, how it is built: in the plan log and in the (dry-run) summary. The GitHub-hosted
+    // runner this runs as is the test machine's arch.
+    const ways = process.arch === 'arm64' ? 'linux/amd64 cross-compiled, linux/arm64 native' : 'linux/amd64 native, linux/arm64 cross-compiled';
+    expect(main.stdout).toContain(`build: ${ways}; QEMU for: none`);
+    expect(main.summary).toContain(`| build | ${ways} |`);
+    expect(df).toContain('FROM --platform=$BUILDPLATFORM');
     expect(post.code).toBe(0);
     noSecret(main, post);
   });

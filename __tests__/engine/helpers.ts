@@ -22,6 +22,8 @@ export const REGISTRY = '127.0.0.1:5000';
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
 /** The real-Rust builder stand-in (test/engine/real-rust/build.sh): Debian's rustc/cargo, linux/amd64. */
 export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
+/** Its cross variant: also compiles for aarch64-unknown-linux-gnu from amd64, without QEMU. */
+export const RUST_CROSS_BUILDER = `${REGISTRY}/muslrust-chef-rust:cross`;
 /** The bring-up scripts under test/engine/ exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 

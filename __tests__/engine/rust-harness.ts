@@ -89,8 +89,10 @@ export interface RustBuild {
   steps: BuildStep[];
   cook: CargoStep;
   build: CargoStep;
-  /** The pushed image (by the `digest` output) run once: undefined when the step failed. */
+  /** The pushed image (by the `digest` output) run once, on the first platform: undefined when the step failed. */
   image?: { code: number; stdout: string; stderr: string };
+  /** The pushed image run on each built platform (the arm64 one through QEMU binfmt). */
+  images: Record<string, { code: number; stdout: string; stderr: string }>;
   /** Whether relock() changed the fixture's committed Cargo.lock (Debian sid moved). */
   relocked: boolean;
 }
@@ -133,11 +135,14 @@ export async function buildScenario(s: Scenario): Promise<RustBuild> {
     cook: cargoStep(steps, 'cargo chef cook', (c) => c.includes('cargo chef cook')),
     build: cargoStep(steps, 'cargo build', (c) => c.includes('cargo build')),
     relocked,
+    images: {},
   };
   const digest = main.outputs.digest;
   if (main.code === 0 && errors(main).length === 0 && digest && s.inputs.image) {
-    const run = docker(['run', '--rm', '--pull', 'always', '--platform', s.inputs.platforms ?? 'linux/amd64', `${s.inputs.image}@${digest}`], { allowFailure: true });
-    result.image = run;
+    for (const platform of (s.inputs.platforms ?? 'linux/amd64').split(',')) {
+      result.images[platform] = docker(['run', '--rm', '--pull', 'always', '--platform', platform, `${s.inputs.image}@${digest}`], { allowFailure: true });
+    }
+    result.image = Object.values(result.images)[0];
   }
   return result;
 }

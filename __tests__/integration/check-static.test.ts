@@ -274,7 +274,7 @@ describe.each(shells)('muslrust-chef-check-static in $name', ({ run }) => {
   });
 
   it('exits 2 with a usage line for no or extra arguments', () => {
-    for (const args of [[], ['a', 'b']]) {
+    for (const args of [[], ['a', 'b', 'c']]) {
       const r = run(args);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('usage: muslrust-chef-check-static FILE');

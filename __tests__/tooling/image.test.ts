@@ -6,10 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MUSLRUST_CROSS_RUSTFLAGS, PINNED_ZIG } from '../../src/plan/cross.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scriptsDir = path.join(repo, 'image', 'scripts');
-const scripts = ['muslrust-chef-locate', 'muslrust-chef-check-static'];
+const scripts = ['muslrust-chef-locate', 'muslrust-chef-check-static', 'muslrust-chef-zig'];
 /** Not copied into the image: the generated Dockerfile bind-mounts it from the action's own image/scripts/ (cache-mounts). */
 const mountedScripts = ['muslrust-chef-mounts'];
 const dockerfile = fs.readFileSync(path.join(repo, 'image', 'Dockerfile'), 'utf8');
@@ -73,7 +74,7 @@ describe('image/Dockerfile', () => {
 
   it('builds FROM clux/muslrust at a pinned <rustver>-stable tag given by ARG MUSLRUST_TAG', () => {
     expect(steps[0]).toMatch(/^ARG MUSLRUST_TAG=\d+\.\d+\.\d+-stable$/);
-    expect(steps[1]).toBe('FROM clux/muslrust:${MUSLRUST_TAG}');
+    expect(steps[1]).toBe('FROM clux/muslrust:${MUSLRUST_TAG} AS muslrust-chef');
     // the builder-image workflow reads the default with this exact pattern
     expect(/^ARG MUSLRUST_TAG=(.*)$/m.exec(dockerfile)?.[1]).toMatch(/^\d+\.\d+\.\d+-stable$/);
   });
@@ -106,5 +107,23 @@ describe('image/Dockerfile', () => {
     for (const key of ['title', 'description', 'licenses', 'base.name', 'version']) {
       expect(labels).toContain(`org.opencontainers.image.${key}=`);
     }
+  });
+
+  it('cross-compiles: both musl targets, the pinned zig verified before unpacking, the foreign target\'s environment per image arch', () => {
+    expect(steps).toContain('RUN rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl');
+    const zig = steps.find((s) => s.includes('ziglang.org')) ?? '';
+    expect(zig).toContain(`https://ziglang.org/download/${PINNED_ZIG.version}/zig-linux-$arch-${PINNED_ZIG.version}.tar.xz`);
+    for (const [arch, sum] of Object.entries(PINNED_ZIG.sha256)) expect(zig).toContain(`${arch}) sum=${sum} ;;`);
+    expect(zig.indexOf('sha256sum -c -')).toBeLessThan(zig.indexOf('tar -xJf'));
+    // Each image arch sets up the OTHER target; the last stage picks by TARGETARCH.
+    const amd = steps[steps.indexOf('FROM muslrust-chef AS cross-from-amd64') + 1] ?? '';
+    const arm = steps[steps.indexOf('FROM muslrust-chef AS cross-from-arm64') + 1] ?? '';
+    expect(amd).toContain(`CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="${MUSLRUST_CROSS_RUSTFLAGS}"`);
+    expect(amd).toContain('CC_aarch64_unknown_linux_musl=/usr/local/bin/zigcc-aarch64-linux-musl');
+    expect(amd).not.toContain('x86_64');
+    expect(arm).toContain(`CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="${MUSLRUST_CROSS_RUSTFLAGS}"`);
+    expect(arm).toContain('AR_x86_64_unknown_linux_musl=/usr/local/bin/zigar');
+    expect(steps).toContain('FROM cross-from-${TARGETARCH}');
+    for (const l of ['zigcc-aarch64-linux-musl', 'zigcc-x86_64-linux-musl', 'zigar']) expect(zig).toContain(l);
   });
 });

@@ -197,4 +197,22 @@ describe('e2e.yml', () => {
     const outputs = jobs.native?.outputs;
     expect(isObj(outputs) ? Object.keys(outputs).sort() : []).toEqual(['digest-amd64', 'digest-arm64']);
   });
+
+  it('cross-builds both platforms without QEMU on amd64, then runs the arm64 image on a native arm64 runner', () => {
+    expect(jobs.cross?.['runs-on']).toBe('ubuntu-24.04');
+    expect(actionStep('cross')).toMatchObject({ platforms: 'linux/amd64,linux/arm64', context: 'examples/hello', qemu: false, push: true });
+    expect(actionStep('cross')).not.toHaveProperty('cross'); // the default, as users get it
+    const before = stepsOf('cross').findIndex((s) => s.uses === './');
+    expect(stepsOf('cross').slice(0, before).map((s) => String(s.run ?? '')).join('\n')).toContain('/proc/sys/fs/binfmt_misc/qemu-aarch64');
+    expect(JSON.stringify(jobs.cross)).not.toContain('setup-qemu');
+    expect(jobs['cross-arm64']).toMatchObject({ needs: 'cross', 'runs-on': 'ubuntu-24.04-arm' });
+    const run = stepsOf('cross-arm64').map((s) => String(s.run ?? '')).join('\n');
+    expect(run).toContain('muslrust-chef-check-static hello arm64');
+    expect(run).toContain('uname -m');
+    for (const job of ['cross', 'cross-arm64']) expect(JSON.stringify(jobs[job])).not.toContain('secrets.');
+  });
+
+  it('keeps the qemu job on the QEMU path', () => {
+    expect(actionStep('qemu')).toMatchObject({ cross: false });
+  });
 });

@@ -1,4 +1,5 @@
-import { buildCommand, builderCommands, loginCommand, mergeCommand, qemuCommand, type BuildArgvOptions } from '../../src/plan/commands.js';
+import { builderCommands } from '../../src/plan/builder.js';
+import { buildCommand, loginCommand, mergeCommand, qemuCommand, type BuildArgvOptions } from '../../src/plan/commands.js';
 import { parseImage } from '../../src/plan/image-ref.js';
 
 const img = parseImage('image', 'org/app');
@@ -20,12 +21,13 @@ describe('argv builders', () => {
   });
 
   test('builder: docker-container is created (host network for a local registry), docker driver is not', () => {
-    expect(builderCommands({ builder: 'b', driver: 'docker-container', localRegistry: false }).map((c) => c.argv)).toEqual([
+    const none = { endpoint: '', driverOpts: [], append: [] };
+    expect(builderCommands({ builder: 'b', driver: 'docker-container', localRegistry: false, ...none }).map((c) => c.argv)).toEqual([
       ['docker', 'buildx', 'version'],
       ['docker', 'buildx', 'create', '--name', 'b', '--driver', 'docker-container', '--bootstrap'],
     ]);
-    expect(builderCommands({ builder: 'b', driver: 'docker-container', localRegistry: true })[1]?.argv).toContain('network=host');
-    expect(builderCommands({ builder: 'default', driver: 'docker', localRegistry: false }).map((c) => c.id)).toEqual(['buildx-version']);
+    expect(builderCommands({ builder: 'b', driver: 'docker-container', localRegistry: true, ...none })[1]?.argv).toContain('network=host');
+    expect(builderCommands({ builder: 'default', driver: 'docker', localRegistry: false, ...none }).map((c) => c.id)).toEqual(['buildx-version']);
   });
 
   test('login takes the token on stdin only', () => {

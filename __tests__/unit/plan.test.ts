@@ -35,8 +35,11 @@ const ids_ = (p: ReturnType<typeof plan>) => p.commands.map((c) => c.id);
 
 describe('buildPlan (pure)', () => {
   test.each<[string, Partial<RawInputs>, Partial<PlanIds>, string[]]>([
-    ['both platforms on amd64: QEMU for arm64 only', {}, {}, ['qemu', 'buildx-version', 'builder-create', 'build', 'inspect']],
-    ['native arm64 runner: QEMU for amd64', {}, { native: 'linux/arm64' }, ['qemu', 'buildx-version', 'builder-create', 'build', 'inspect']],
+    ['both platforms on amd64: arm64 cross-compiled, no QEMU', {}, {}, ['buildx-version', 'builder-create', 'build', 'inspect']],
+    ['cross: false keeps QEMU for arm64', { cross: 'false' }, {}, ['qemu', 'buildx-version', 'builder-create', 'build', 'inspect']],
+    ['native arm64 runner, cross: false: QEMU for amd64', { cross: 'false' }, { native: 'linux/arm64' }, ['qemu', 'buildx-version', 'builder-create', 'build', 'inspect']],
+    ['remote engine: QEMU on this runner would not reach it', { cross: 'false', driver: 'remote', endpoint: 'tcp://bk:1234' }, {}, ['buildx-version', 'builder-create', 'build', 'inspect']],
+    ['an appended node: created, appended, booted', { append: '- name: arm\n  endpoint: tcp://arm:1234\n  platforms: linux/arm64' }, {}, ['buildx-version', 'builder-create', 'builder-append', 'builder-boot', 'build', 'inspect']],
     ['one native platform: no QEMU', { platforms: 'linux/amd64' }, {}, ['buildx-version', 'builder-create', 'build', 'inspect']],
     ['qemu: false never installs', { qemu: 'false' }, {}, ['buildx-version', 'builder-create', 'build', 'inspect']],
     ['driver docker: no builder to create', { platforms: 'linux/amd64', driver: 'docker' }, {}, ['buildx-version', 'build', 'inspect']],
@@ -47,9 +50,38 @@ describe('buildPlan (pure)', () => {
     expect(ids_(plan(over, ctx(), over.mode === 'merge' ? { context: '/w' } : files, { ...ids, ...idsOver }))).toEqual(want);
   });
 
-  test('QEMU is planned for exactly the foreign platforms', () => {
-    expect(plan({}, ctx(), files, { ...ids, native: 'linux/arm64' }).foreign).toEqual(['linux/amd64']);
-    expect(plan({}, ctx(), files, { ...ids, native: undefined }).foreign).toEqual(['linux/amd64', 'linux/arm64']);
+  test('QEMU is planned for exactly the emulated platforms', () => {
+    expect(plan({ cross: 'false' }, ctx(), files, { ...ids, native: 'linux/arm64' }).foreign).toEqual(['linux/amd64']);
+    expect(plan({ cross: 'false' }, ctx(), files, { ...ids, native: undefined }).foreign).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(plan({}, ctx(), files, { ...ids, native: 'linux/arm64' }).foreign).toEqual([]);
+  });
+
+  const custom: PlanFiles = { ...files, userDockerfile: { path: '/w/Dockerfile', content: 'FROM scratch\n' } };
+  test.each<[string, Partial<RawInputs>, PlanFiles, Partial<PlanIds>, Record<string, string>]>([
+    ['default on amd64', {}, files, {}, { 'linux/amd64': 'native', 'linux/arm64': 'cross' }],
+    ['default on arm64', {}, files, { native: 'linux/arm64' }, { 'linux/amd64': 'cross', 'linux/arm64': 'native' }],
+    ['cross: false', { cross: 'false' }, files, {}, { 'linux/amd64': 'native', 'linux/arm64': 'emulated' }],
+    ['own Dockerfile, cross: auto (not known to cross-compile)', {}, custom, {}, { 'linux/amd64': 'native', 'linux/arm64': 'emulated' }],
+    ['own Dockerfile, cross: true (vouched for)', { cross: 'true' }, custom, {}, { 'linux/amd64': 'native', 'linux/arm64': 'cross' }],
+    ['appended native arm64 node', { append: '- endpoint: tcp://arm:1\n  platforms: arm64' }, files, {}, { 'linux/amd64': 'native', 'linux/arm64': 'native' }],
+    ['remote engine: the runner\'s arch says nothing', { driver: 'remote', endpoint: 'tcp://bk:1' }, files, {}, { 'linux/amd64': 'cross', 'linux/arm64': 'cross' }],
+  ])('build way per platform: %s', (_n, over, f, i, want) => {
+    expect(plan(over, ctx(), f, { ...ids, ...i }).ways).toEqual(want);
+  });
+
+  test('the Dockerfile cross-compiles only when some platform is cross-compiled', () => {
+    const cross = plan({}).dockerfile.content;
+    expect(cross).toContain('FROM --platform=$BUILDPLATFORM clux/muslrust:');
+    expect(cross).toContain('RUN rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl');
+    // zig and its environment for arm64 (foreign to the amd64 runner) only
+    expect(cross).toContain('CC_aarch64_unknown_linux_musl=/usr/local/bin/zigcc-aarch64-linux-musl');
+    expect(cross).not.toContain('CC_x86_64_unknown_linux_musl');
+    expect(plan({}, ctx(), files, { ...ids, native: 'linux/arm64' }).dockerfile.content).toContain('CC_x86_64_unknown_linux_musl=/usr/local/bin/zigcc-x86_64-linux-musl');
+    for (const over of [{ cross: 'false' }, { platforms: 'linux/amd64' }]) {
+      const df = plan(over).dockerfile.content;
+      expect(df).not.toContain('$BUILDPLATFORM');
+      expect(df).not.toContain('zig');
+    }
   });
 
   test('the generated Dockerfile and its ignore file live in the work dir; the scripts context comes from the action', () => {

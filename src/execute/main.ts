@@ -12,21 +12,23 @@ import type { Inputs } from '../inputs.js';
 import { parseInputs } from '../parse-inputs.js';
 import { readRawInputs } from '../read/raw-inputs.js';
 import { buildPlan, type Plan } from '../plan/index.js';
-import { nativePlatform } from '../plan/platforms.js';
+import { describeWays, nativePlatform } from '../plan/platforms.js';
 import { readPlanFiles } from '../read/plan-files.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
 import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
 import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.js';
+import { runQemu } from './qemu.js';
+import { explainBuildFailure, platformSizes, runLogin } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
   for (const line of formatCacheKey(plan.cacheKey)) core.info(line);
   core.endGroup();
   core.startGroup(`Plan: ${plan.commands.length} docker command(s)${inputs.dryRun ? ' (dry run: none will run)' : ''}`);
-  core.info(`platforms: ${plan.platforms.join(', ')} (from ${plan.platformsFrom}); QEMU for: ${plan.foreign.join(', ') || 'none'}`);
+  core.info(`platforms: ${plan.platforms.join(', ')} (from ${plan.platformsFrom})`);
+  if (plan.mode === 'build') core.info(`build: ${describeWays(plan.ways)}; QEMU for: ${plan.foreign.join(', ') || 'none'}`);
   if (plan.bin) core.info(`binary: ${plan.bin.name} (package ${plan.bin.pkg} in ${plan.bin.member})`);
   if (plan.muslrust) core.info(`builder: clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why})`);
   core.info(`tags: ${plan.meta.tags.join(', ') || '(none)'}; push: ${plan.push}`);
@@ -101,6 +103,10 @@ export async function runMain(): Promise<void> {
         await core.group('Builder', () => docker.run(cmd.argv, { context: 'creating the buildx builder' }));
         state.builder = plan.builder;
         saveMainState(state);
+        break;
+      case 'builder-append':
+      case 'builder-boot':
+        await core.group('Builder', () => docker.run(cmd.argv, { context: cmd.id === 'builder-append' ? 'appending a builder node' : 'booting the builder nodes' }));
         break;
       case 'login':
         await runLogin(docker, cmd, inputs.password);

@@ -1,24 +1,10 @@
 import * as core from '@actions/core';
-import fs from 'node:fs';
 import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import type { PlatformSize } from '../report/summary.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** binfmt_misc entries QEMU registers, by docker arch. */
-const BINFMT: Record<string, string> = { arm64: 'qemu-aarch64', amd64: 'qemu-x86_64' };
-
-export async function runQemu(docker: DockerRunner, cmd: PlannedCommand, force: boolean, binfmtDir = '/proc/sys/fs/binfmt_misc'): Promise<void> {
-  const arches = (cmd.argv[cmd.argv.length - 1] ?? '').split(',');
-  const missing = arches.filter((a) => !fs.existsSync(`${binfmtDir}/${BINFMT[a] ?? `qemu-${a}`}`));
-  if (!force && missing.length === 0) {
-    core.info(`QEMU binfmt already handles ${arches.join(', ')}: not installing (qemu: true forces it)`);
-    return;
-  }
-  await docker.run(cmd.argv, { context: 'registering QEMU emulators' });
-}
 
 /**
  * `docker login` with the token on stdin. Registries fail transiently (Docker Hub 5xx, rate limits),

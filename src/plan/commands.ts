@@ -4,7 +4,7 @@ import { archOf, type Platform } from './platforms.js';
 /** One docker invocation of the plan, exactly as it will run. */
 export interface PlannedCommand {
   /** Stable id the executor dispatches on. */
-  id: 'qemu' | 'buildx-version' | 'builder-create' | 'login' | 'build' | 'merge' | 'inspect';
+  id: 'qemu' | 'buildx-version' | 'builder-create' | 'builder-append' | 'builder-boot' | 'login' | 'build' | 'merge' | 'inspect';
   argv: string[];
   /** The registry token is written to stdin, never to argv. */
   stdin?: 'password';
@@ -24,16 +24,6 @@ export function qemuCommand(foreign: readonly Platform[]): PlannedCommand {
     argv: ['docker', 'run', '--rm', '--privileged', BINFMT_IMAGE, '--install', foreign.map(archOf).join(',')],
     note: `QEMU for ${foreign.join(', ')} (foreign to this runner); skipped when binfmt already handles them`,
   };
-}
-
-export function builderCommands(o: { builder: string; driver: 'docker' | 'docker-container'; localRegistry: boolean }): PlannedCommand[] {
-  const version: PlannedCommand = { id: 'buildx-version', argv: ['docker', 'buildx', 'version'], note: 'buildx >= 0.21 is needed (GitHub cache service v2); older → pinned install' };
-  if (o.driver === 'docker') return [version];
-  const argv = ['docker', 'buildx', 'create', '--name', o.builder, '--driver', 'docker-container'];
-  // A BuildKit container cannot reach the runner's localhost registry without the host network.
-  if (o.localRegistry) argv.push('--driver-opt', 'network=host');
-  argv.push('--bootstrap');
-  return [version, { id: 'builder-create', argv, note: 'a docker-container builder (gha cache export and multi-platform on hosted runners); removed in post' }];
 }
 
 export function loginCommand(registry: string, username: string): PlannedCommand {

@@ -1,4 +1,5 @@
 import { DEFAULT_SCOPE, mountFlags, MOUNTS_ARG, SCOPE_ARG, WORKDIR } from '../cache/mount-spec.js';
+import { crossChefLines, targetStages, ZIG_WRAPPER, type CrossOptions } from './cross.js';
 
 /**
  * Pinned defaults. The inline chef stage is what a first-time user gets with nothing published: it is
@@ -23,6 +24,8 @@ export interface DockerfileOptions {
   muslrustTag: string;
   runtimeImage: string;
   cacheMounts: boolean;
+  /** Cross-compiling build stages (see cross.ts); undefined → every stage runs on the target platform. */
+  cross?: CrossOptions;
 }
 
 /** `release` → `--release`; any other profile → `--profile NAME` (cargo's own spelling). */
@@ -81,17 +84,23 @@ export function renderDockerfile(o: DockerfileOptions): string {
   // cargo-chef needs the target spelled out for cook and build alike, or the cooked deps miss (cargo-chef#172).
   const target = '--target "${CARGO_BUILD_TARGET:-$(uname -m)-unknown-linux-musl}"';
   const common = `${profileFlag(o.profile)} --locked ${target} --bin ${o.bin}${feat}`;
+  // Cross: the build stages run on the build machine's platform; only the runtime stage is per-platform.
+  const on = o.cross ? '--platform=$BUILDPLATFORM ' : '';
+  const scripts = ['muslrust-chef-locate', 'muslrust-chef-check-static', ...(o.cross?.foreign.length ? [ZIG_WRAPPER] : [])];
   const chef = o.builderImage
-    ? [`FROM ${o.builderImage} AS chef`, `WORKDIR ${WORKDIR}`]
+    ? [`FROM ${on}${o.builderImage} AS chef`, `WORKDIR ${WORKDIR}`]
     : [
-        `FROM ${MUSLRUST_IMAGE}:${o.muslrustTag} AS chef`,
+        `FROM ${on}${MUSLRUST_IMAGE}:${o.muslrustTag} AS chef`,
         'USER root',
         'ENV CARGO_NET_GIT_FETCH_WITH_CLI=true',
         '# cargo-chef is a host tool: build it for the gnu host, not for muslrust\'s default musl target.',
         `RUN CARGO_BUILD_TARGET="$(uname -m)-unknown-linux-gnu" cargo install --locked cargo-chef --version ${CARGO_CHEF_VERSION} \\\n && rm -rf "$CARGO_HOME/registry" "$CARGO_HOME/git"`,
-        `COPY --from=${SCRIPTS_CONTEXT} --chmod=0755 muslrust-chef-locate muslrust-chef-check-static /usr/local/bin/`,
+        `COPY --from=${SCRIPTS_CONTEXT} --chmod=0755 ${scripts.join(' ')} /usr/local/bin/`,
+        ...(o.cross ? crossChefLines(o.cross) : []),
         `WORKDIR ${WORKDIR}`,
       ];
+  // The builder starts from its platform's target stage (CARGO_BUILD_TARGET set) when cross-compiling.
+  const builderBase = o.cross ? [...targetStages(o.cross.platforms), 'FROM target-${TARGETARCH} AS builder'] : ['FROM chef AS builder'];
   const out = `${OUT_DIR}/${o.bin}`;
   const m = mountSteps(o.cacheMounts);
   return [
@@ -104,7 +113,7 @@ export function renderDockerfile(o: DockerfileOptions): string {
     'COPY . .',
     `RUN cargo chef prepare --recipe-path recipe.json --bin ${o.bin}`,
     '',
-    'FROM chef AS builder',
+    ...builderBase,
     'ARG TARGETARCH',
     ...m.args,
     `COPY --from=planner ${WORKDIR}/recipe.json recipe.json`,
@@ -112,7 +121,7 @@ export function renderDockerfile(o: DockerfileOptions): string {
     run([`${m.cook}cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts),
     'COPY . .',
     run(
-      [...m.before, `cargo build ${common}`, ...m.after, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out}`],
+      [...m.before, `cargo build ${common}`, ...m.after, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out} "$TARGETARCH"`],
       o.cacheMounts,
     ),
     '',

@@ -7,12 +7,13 @@ import type { PlanFiles } from '../read/plan-files.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
-import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
+import { builderCommands, checkBuilderInputs, isLocalDriver, parseAppend, type BuilderOptions } from './builder.js';
+import { buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
 import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { isLocalRegistry } from './image-ref.js';
 import type { BinTarget } from '../read/workspace.js';
 import { pickBin } from './bins.js';
-import { foreignPlatforms, resolvePlatforms, type Platform } from './platforms.js';
+import { foreignPlatforms, platformWays, resolvePlatforms, type BuildWay, type Platform } from './platforms.js';
 
 export interface Plan {
   mode: 'build' | 'merge';
@@ -34,7 +35,10 @@ export interface Plan {
   /** Scope of the Cargo cache mount ids (repository + checkout directory), `cache-mounts: true` only. */
   mountScope?: string;
   metadataFile: string;
+  /** Platforms QEMU is set up for on this runner (emulated ones, local drivers, qemu not false). */
   foreign: Platform[];
+  /** Per platform: native, cross-compiled or emulated. */
+  ways: Record<string, BuildWay>;
   /** Allocator found in Cargo.lock ('' when musl's own malloc will be used). */
   allocator: string;
   commands: PlannedCommand[];
@@ -47,7 +51,7 @@ export interface PlanIds {
   builder: string;
   /** Whether credentials for `registry` already exist (an earlier docker/login-action step). */
   hasStoredAuth: (registry: string) => boolean;
-  /** The runner's own platform (nativePlatform()); every other one needs QEMU. */
+  /** The runner's own platform (nativePlatform()); every other one is cross-compiled or emulated. */
   native: Platform | undefined;
 }
 
@@ -63,8 +67,18 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   const warnings: string[] = [];
   const { from, platforms } = resolvePlatforms(inputs.platformsRaw, ctx.env.MUSLRUST_PLATFORMS);
   const context = files.context;
+  const append = parseAppend(inputs.append);
+  const local = isLocalDriver(inputs.driver);
+  // The build machine: the runner for local drivers; unknown for a remote engine (its nodes decide).
+  const buildMachine = local ? ids.native : undefined;
+  const nodePlatforms = append.flatMap((n) => n.platforms);
+  // Only the generated Dockerfile is known to cross-compile; `cross: true` vouches for a custom one.
+  const crossCompiles = inputs.mode === 'build' && (inputs.cross === 'true' || (inputs.cross === 'auto' && !files.userDockerfile));
+  const ways = platformWays(platforms, { native: buildMachine, nodePlatforms, crossCompiles });
+  const foreignToBuilder = foreignPlatforms(platforms, buildMachine).filter((p) => ways[p] !== 'native');
+  // QEMU only for what is emulated, and only where it can reach the builder (this runner's kernel).
   // qemu=true forces the binfmt install even when emulators look registered; false never installs.
-  const foreign = inputs.qemu === 'false' ? [] : foreignPlatforms(platforms, ids.native);
+  const foreign = inputs.qemu === 'false' || !local ? [] : platforms.filter((p) => ways[p] === 'emulated');
 
   const ws = files.workspace;
   let bin: BinTarget | undefined;
@@ -84,6 +98,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
       muslrustTag: muslrust?.tag ?? '',
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
+      cross: crossCompiles && foreignToBuilder.length > 0 ? { platforms, foreign: foreignToBuilder } : undefined,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
     dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore) };
@@ -142,9 +157,11 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
   const scope = inputs.cacheMounts && inputs.mode === 'build' ? mountScope(ctx.git.repository, context) : undefined;
+  const builderOpts: BuilderOptions = { builder, driver: inputs.driver, localRegistry, endpoint: inputs.endpoint, driverOpts: inputs.driverOpts, append };
+  checkBuilderInputs(builderOpts);
   const commands: PlannedCommand[] = [];
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
-  commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
+  commands.push(...builderCommands(builderOpts));
   if (login) commands.push(loginCommand(registry, inputs.username));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
@@ -176,6 +193,6 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, ways, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
   };
 }

@@ -75,3 +75,40 @@ export function foreignPlatforms(platforms: readonly Platform[], native: Platfor
 /** `linux/arm64` → `arm64` (binfmt name), `linux-arm64` (scope/pair name). */
 export const archOf = (p: Platform): 'amd64' | 'arm64' => (p === 'linux/amd64' ? 'amd64' : 'arm64');
 export const pairOf = (p: Platform): string => p.replace(/\//g, '-');
+
+/** The Rust target muslrust builds for each platform. */
+export const RUST_ARCH: Record<Platform, 'x86_64' | 'aarch64'> = { 'linux/amd64': 'x86_64', 'linux/arm64': 'aarch64' };
+export const rustTarget = (p: Platform): string => `${RUST_ARCH[p]}-unknown-linux-musl`;
+
+/**
+ * How each platform gets built. `native`: the build machine's own CPU (the runner's, or an appended
+ * builder node that declares it); `cross`: build stages on the build platform, rustc emits code for
+ * the target; `emulated`: every RUN of the build stages under QEMU.
+ */
+export type BuildWay = 'native' | 'cross' | 'emulated';
+export const WAY_LABEL: Record<BuildWay, string> = { native: 'native', cross: 'cross-compiled', emulated: 'emulated (QEMU)' };
+
+export interface WayOptions {
+  /** The build machine's platform (the runner's for local drivers; undefined when unknown). */
+  native: Platform | undefined;
+  /** Platforms a builder node builds natively (appended nodes that declare `platforms`). */
+  nodePlatforms: readonly Platform[];
+  /** Whether the Dockerfile cross-compiles (the generated one with `cross` not false, or `cross: true`). */
+  crossCompiles: boolean;
+}
+
+export function platformWays(platforms: readonly Platform[], o: WayOptions): Record<string, BuildWay> {
+  const ways: Record<string, BuildWay> = {};
+  for (const p of platforms) {
+    if (p === o.native || o.nodePlatforms.includes(p)) ways[p] = 'native';
+    else ways[p] = o.crossCompiles ? 'cross' : 'emulated';
+  }
+  return ways;
+}
+
+/** `linux/amd64 native, linux/arm64 cross-compiled`: one line for the log, the summary and the dry run. */
+export function describeWays(ways: Readonly<Record<string, BuildWay>>): string {
+  return Object.entries(ways)
+    .map(([p, w]) => `${p} ${WAY_LABEL[w]}`)
+    .join(', ');
+}

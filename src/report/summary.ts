@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { RestoreOutcome } from '../cache/key.js';
 import type { Plan } from '../plan/index.js';
+import { describeWays } from '../plan/platforms.js';
 
 export interface PlatformSize {
   platform: string;
@@ -53,10 +54,10 @@ export function renderSummary(plan: Plan, r: RunReport): string {
   lines.push(`| pushed | ${plan.push ? 'yes' : 'no'} |`);
   if (r.digest) lines.push(`| digest | \`${r.digest}\` |`);
   lines.push(`| platforms | ${plan.platforms.join(', ')} (from ${plan.platformsFrom}) |`);
-  if (plan.foreign.length && plan.mode === 'build') lines.push(`| emulated (QEMU) | ${plan.foreign.join(', ')}: native runners are faster, see the README's matrix recipe |`);
+  if (plan.mode === 'build') lines.push(`| build | ${describeWays(plan.ways)}${Object.values(plan.ways).includes('emulated') ? ' (QEMU is slow for Rust: see the README, "Past QEMU")' : ''} |`);
   if (plan.muslrust) lines.push(`| builder | clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why}) |`);
   if (r.buildSeconds !== undefined) lines.push(`| build time | ${r.buildSeconds.toFixed(1)} s |`);
-  if (plan.dockerfile.generated && !r.dryRun) lines.push('| static check | passed: the binary has no ELF interpreter (the build fails otherwise) |');
+  if (plan.dockerfile.generated && !r.dryRun) lines.push("| static check | passed: the binary has no ELF interpreter and matches its platform's CPU (the build fails otherwise) |");
   lines.push(`| cache key | \`${plan.cacheKey.key}\` |`);
   if (r.cacheNote) lines.push(`| cache | ${r.cacheNote} |`);
   if (r.buildxVersion) lines.push(`| buildx | ${r.buildxVersion} |`);

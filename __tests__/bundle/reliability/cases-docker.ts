@@ -11,7 +11,7 @@ export const DOCKER_FAULT_CASES: Case[] = [
     name: 'Docker daemon unreachable (QEMU setup is the first command)',
     group: 'Faults',
     expected: 'exit 1 with docker\'s own "Cannot connect to the Docker daemon" and what to do; post cleans up',
-    inputs: { qemu: 'true' },
+    inputs: { qemu: 'true', cross: 'false' },
     env: { FAKE_DOCKER_DAEMON: 'down' },
     expect: { kind: 'fails', error: /Cannot connect to the Docker daemon at unix:\/\/\/var\/run\/docker\.sock\. Is the docker daemon running\?.*runner with Docker/ },
   },

@@ -46,7 +46,7 @@ export const INPUT_CASES: Case[] = [
   bad('Bad input', 'boolean: cache-mounts: 1', { 'cache-mounts': '1' }, 'cache-mounts', '1', /Use true or false/, 'true or false'),
   bad('Bad input', 'enum: cache', { cache: 's3' }, 'cache', 's3', /Use one of: gha, registry, local, none/, 'the accepted values'),
   bad('Bad input', 'enum: push', { push: 'always' }, 'push', 'always', /Use one of: auto, true, false/, 'the accepted values'),
-  bad('Bad input', 'enum: driver', { driver: 'kubernetes' }, 'driver', 'kubernetes', /Use one of: docker-container, docker/, 'the accepted values'),
+  bad('Bad input', 'enum: driver', { driver: 'podman' }, 'driver', 'podman', /Use one of: docker-container, docker, remote, kubernetes, cloud/, 'the accepted values'),
   bad('Bad input', 'enum: provenance', { provenance: 'full' }, 'provenance', 'full', /Use one of: false, true, min, max/, 'the accepted values'),
   bad('Bad input', 'enum: qemu', { qemu: 'sometimes' }, 'qemu', 'sometimes', /Use one of: auto, true, false/, 'the accepted values'),
   bad('Bad input', 'enum: cache-mode', { 'cache-mode': 'all' }, 'cache-mode', 'all', /Use one of: min, max/, 'the accepted values'),

@@ -11,10 +11,12 @@
 #
 # Images (registry 127.0.0.1:5000 of test/engine/engine-up.sh, which dockerd uses as its mirror):
 #   muslrust-chef-rust-base:<variant>-<hash>   the imported rootfs; <hash> = package list + suite
-#   muslrust-chef-rust:<tag>                   the builder (VARIANT=native: tag `test`, linux/amd64)
+#   muslrust-chef-rust:<tag>                   the builder (VARIANT=native: tag `test`, linux/amd64;
+#                                              VARIANT=cross: tag `cross`, linux/amd64 that also
+#                                              targets aarch64-unknown-linux-gnu)
 #   muslrust-chef-rust:ctx-<variant>-<hash>    same digest; <hash> = this directory, image/scripts,
 #                                              base digest. Present and equal = nothing to do (~1 s).
-# Knobs: VARIANT (native; see variant() below to add one), FORCE=1 rebuilds the builder,
+# Knobs: VARIANT (all = the default: each of native, cross; see variant()), FORCE=1 rebuilds the builder,
 #        FORCE_BASE=1 the rootfs too, MIRROR (default deb.debian.org).
 # Exit: 0 = image present; 77 = no engine (run test/engine/engine-up.sh first); other = failure.
 # Cost (measured, 2 vCPU): rootfs + import + push ~1-2 min once per package list; builder layer ~5 s.
@@ -23,7 +25,11 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 REG=127.0.0.1:5000
-VARIANT=${VARIANT:-native}
+VARIANT=${VARIANT:-all}
+if [ "$VARIANT" = all ]; then
+  for v in native cross; do VARIANT=$v bash "${BASH_SOURCE[0]}" || exit $?; done
+  exit 0
+fi
 SUITE=sid
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 export PATH=/opt/docker-sid/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -41,7 +47,11 @@ TOOLS=(cargo-auditable cargo-cyclonedx)
 variant() {
   case $VARIANT in
     native) ARCHES=amd64 EXTRA=() TARGET=x86_64-unknown-linux-gnu PLATFORM=linux/amd64 TAG=test ;;
-    *) die "unknown VARIANT '$VARIANT' (known: native)" ;;
+    # cross: an amd64 builder that also compiles for aarch64 without QEMU (the cross-compiling
+    # build stages of issue 13): Debian's multiarch arm64 std and the aarch64 gcc as its linker.
+    cross) ARCHES=(amd64 arm64) EXTRA=(libstd-rust-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+      TARGET=x86_64-unknown-linux-gnu PLATFORM=linux/amd64 TAG=cross ;;
+    *) die "unknown VARIANT '$VARIANT' (known: native, cross)" ;;
   esac
 }
 
