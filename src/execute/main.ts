@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
+import { maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
 import { formatCacheKey } from '../cache/key.js';
 import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
 import { readRunContext } from '../context.js';
@@ -69,10 +69,6 @@ export async function runMain(): Promise<void> {
   const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
   saveMainState(state);
   const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
-  if (inputs.cache === 'gha' && plan.mode === 'build') {
-    const problem = ghaCacheEnvProblem(ctx.env);
-    if (problem) core.warning(problem);
-  }
 
   let metadata = '{}';
   let cacheHit = false;

@@ -21,6 +21,8 @@ export interface DockerfileOptions {
   builderImage: string;
   /** clux/muslrust tag for the inline stage. */
   muslrustTag: string;
+  /** Chef-stage lines selecting the workspace's pinned toolchain (plan/toolchain.ts); empty without a pin. */
+  toolchainLines?: readonly string[];
   runtimeImage: string;
   cacheMounts: boolean;
 }
@@ -28,21 +30,6 @@ export interface DockerfileOptions {
 /** `release` → `--release`; any other profile → `--profile NAME` (cargo's own spelling). */
 export function profileFlag(profile: string): string {
   return profile === 'release' ? '--release' : `--profile ${profile}`;
-}
-
-/** rust-toolchain channel → clux/muslrust tag, so the builder's rustc matches the project's. */
-export function muslrustTagFor(channel: string | undefined): { tag: string; why: string } {
-  if (channel === undefined || channel === '') return { tag: DEFAULT_MUSLRUST_TAG, why: 'no rust-toolchain pin; pinned default' };
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(channel);
-  if (m) {
-    // muslrust tags carry the full version; a `1.85` pin means its first release.
-    const v = `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
-    return { tag: `${v}-stable`, why: `rust-toolchain pins ${channel}` };
-  }
-  const nightly = /^nightly-(\d{4}-\d{2}-\d{2})$/.exec(channel);
-  if (nightly) return { tag: `nightly-${nightly[1]}`, why: `rust-toolchain pins ${channel}` };
-  if (channel === 'stable') return { tag: 'stable', why: 'rust-toolchain says stable (unpinned: consider pinning a version)' };
-  return { tag: DEFAULT_MUSLRUST_TAG, why: `rust-toolchain channel ${JSON.stringify(channel)} has no muslrust tag; pinned default used` };
 }
 
 function run(lines: string[], cacheMounts: boolean): string {
@@ -61,7 +48,7 @@ export function renderDockerfile(o: DockerfileOptions): string {
   const target = '--target "${CARGO_BUILD_TARGET:-$(uname -m)-unknown-linux-musl}"';
   const common = `${profileFlag(o.profile)} --locked ${target} --bin ${o.bin}${feat}`;
   const chef = o.builderImage
-    ? [`FROM ${o.builderImage} AS chef`, `WORKDIR ${WORKDIR}`]
+    ? [`FROM ${o.builderImage} AS chef`, ...(o.toolchainLines ?? []), `WORKDIR ${WORKDIR}`]
     : [
         `FROM ${MUSLRUST_IMAGE}:${o.muslrustTag} AS chef`,
         'USER root',
@@ -69,6 +56,8 @@ export function renderDockerfile(o: DockerfileOptions): string {
         '# cargo-chef is a host tool: build it for the gnu host, not for muslrust\'s default musl target.',
         `RUN CARGO_BUILD_TARGET="$(uname -m)-unknown-linux-gnu" cargo install --locked cargo-chef --version ${CARGO_CHEF_VERSION} \\\n && rm -rf "$CARGO_HOME/registry" "$CARGO_HOME/git"`,
         `COPY --from=${SCRIPTS_CONTEXT} --chmod=0755 muslrust-chef-locate muslrust-chef-check-static /usr/local/bin/`,
+        // After cargo-chef: it is built by the image's own toolchain, whatever the workspace pins.
+        ...(o.toolchainLines ?? []),
         `WORKDIR ${WORKDIR}`,
       ];
   const out = `${OUT_DIR}/${o.bin}`;

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
+import { ghaCacheEnvProblem } from '../cache/env.js';
 import { layerCacheArgs } from '../cache/layer.js';
 import type { RunContext } from '../context.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
-import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { resolveToolchain, toolchainLines, type RustToolchain } from './toolchain.js';
 import { isLocalRegistry } from './image-ref.js';
 import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
 import { pickBin, readWorkspace, type BinTarget, type Workspace } from './workspace.js';
@@ -20,6 +22,8 @@ export interface Plan {
   context: string;
   dockerfile: { path: string; content: string; generated: boolean; ignorePath?: string; ignoreContent?: string };
   muslrust?: { tag: string; why: string };
+  /** The toolchain prepare, cook and build run under (generated Dockerfile only). */
+  toolchain?: RustToolchain;
   cacheKey: CacheKey;
   meta: MetaResult;
   push: boolean;
@@ -80,6 +84,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
+  let toolchain: RustToolchain | undefined;
   const buildContexts: Record<string, string> = {};
   if (inputs.dockerfile !== '') {
     const p = path.resolve(ctx.workspace, inputs.dockerfile);
@@ -92,13 +97,16 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   } else if (inputs.mode === 'build') {
     ws = readWorkspace(context);
     bin = pickBin(ws, inputs.bin);
-    muslrust = inputs.builderImage ? undefined : muslrustTagFor(ws.toolchainChannel);
+    toolchain = resolveToolchain(ws.toolchain, { builderImage: inputs.builderImage !== '', defaultTag: DEFAULT_MUSLRUST_TAG, lock: ws.lock });
+    warnings.push(...toolchain.warnings);
+    muslrust = inputs.builderImage ? undefined : { tag: toolchain.muslrustTag, why: toolchain.why };
     const content = renderDockerfile({
       bin: bin.name,
       profile: inputs.profile,
       features: inputs.features,
       builderImage: inputs.builderImage,
       muslrustTag: muslrust?.tag ?? '',
+      toolchainLines: toolchainLines(toolchain),
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
     });
@@ -160,13 +168,20 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     throw new InputError(Input.Tags, inputs.tags, 'produced no tag for this event, so there is nothing to push', 'Add a rule that fires on this ref (e.g. type=sha or type=raw,value=latest), or set push: false.');
   }
 
+  // A plan warning, so dry-run shows it too: buildx drops the gha cache without a word when these are missing.
+  const ghaProblem = inputs.cache === 'gha' && inputs.mode === 'build' ? ghaCacheEnvProblem(ctx.env) : undefined;
+  if (ghaProblem) warnings.push(ghaProblem);
+
   const metadataFile = path.join(ids.workDir, 'metadata.json');
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
   const commands: PlannedCommand[] = [];
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
-  commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
+  // Merge mode only talks to registries (buildx imagetools): it checks buildx, but creates, bootstraps
+  // (one more image pull) and removes no builder.
+  const builderCmds = builderCommands({ builder, driver: inputs.driver, localRegistry });
+  commands.push(...(inputs.mode === 'merge' ? builderCmds.filter((c) => c.id === 'buildx-version') : builderCmds));
   if (login) commands.push(loginCommand(registry, inputs.username));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
@@ -197,7 +212,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
 
   return {
-    mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
+    mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, toolchain, cacheKey, meta, push, builder,
     registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
   };
 }
