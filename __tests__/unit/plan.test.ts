@@ -47,3 +47,56 @@ describe('rust-toolchain pins reach the generated Dockerfile', () => {
     expect(() => plan({ files: { 'rust-toolchain.toml': '[toolchain]\nchannel = "1.85.0-aarch64-apple-darwin"\n' } })).toThrow(/rust-toolchain.toml pins channel "1.85.0-aarch64-apple-darwin", which names a host/);
   });
 });
+
+const lock = (...pkgs: Array<[string, string[]?, boolean?]>) =>
+  'version = 4\n' +
+  pkgs.map(([name, deps = [], local = false]) => `\n[[package]]\nname = "${name}"\nversion = "1.0.0"\n${local ? '' : 'source = "registry+https://github.com/rust-lang/crates.io-index"\n'}dependencies = [${deps.map((d) => `"${d}"`).join(', ')}]\n`).join('');
+
+describe('musl preflight (Cargo.lock against what muslrust carries)', () => {
+  const openssl = lock(['app', ['reqwest'], true], ['reqwest', ['native-tls']], ['native-tls', ['openssl']], ['openssl', ['openssl-sys']], ['openssl-sys']);
+  test('openssl-sys without openssl-src fails the plan, naming who pulls it in and both fixes', () => {
+    expect(() => plan({ files: { 'Cargo.lock': openssl } })).toThrow(
+      /^Cargo.lock has openssl-sys \(app → reqwest → native-tls → openssl → openssl-sys\) but not openssl-src.*rustls-tls.*features = \["vendored"\]/,
+    );
+  });
+  test('with openssl-src (the vendored feature) it builds', () => {
+    expect(() => plan({ files: { 'Cargo.lock': lock(['app', ['openssl-sys'], true], ['openssl-sys', ['openssl-src']], ['openssl-src']) } })).not.toThrow();
+  });
+  test('a prebuilt builder may carry OpenSSL: a warning, not an error', () => {
+    const p = plan({ inputs: { 'builder-image': 'org/muslrust-chef:1.98.0' }, files: { 'Cargo.lock': openssl } });
+    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^Cargo.lock has openssl-sys .*builder-image is set/)]));
+  });
+  test('other -sys crates muslrust lacks: a warning naming the crate and the usual fix', () => {
+    const p = plan({ files: { 'Cargo.lock': lock(['app', ['diesel'], true], ['diesel', ['pq-sys']], ['pq-sys']) } });
+    expect(p.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^Cargo.lock has pq-sys \(app → diesel → pq-sys\), which links libpq.*`bundled` feature/)]));
+    const bundled = plan({ files: { 'Cargo.lock': lock(['app', ['pq-sys'], true], ['pq-sys', ['pq-src']], ['pq-src']) } });
+    expect(bundled.warnings.filter((w) => w.includes('pq-sys'))).toEqual([]);
+  });
+  test('zlib and sqlite are in muslrust: nothing to say', () => {
+    const p = plan({ files: { 'Cargo.lock': lock(['app', ['libz-sys', 'libsqlite3-sys'], true], ['libz-sys'], ['libsqlite3-sys']) } });
+    expect(p.warnings.filter((w) => w.startsWith('Cargo.lock has'))).toEqual([]);
+  });
+});
+
+describe('[build] target-dir', () => {
+  test('a relative target-dir: cargo, locate (CARGO_TARGET_DIR) and the target/ cache mount all use /volume/<dir>', () => {
+    const p = plan({ inputs: { 'cache-mounts': 'true' }, files: { '.cargo/config.toml': '[build]\ntarget-dir = "build/out"\n' } });
+    const df = p.dockerfile.content;
+    expect(df.indexOf('ENV CARGO_TARGET_DIR=/volume/build/out')).toBeGreaterThan(df.indexOf('FROM chef AS builder'));
+    expect(df.indexOf('ENV CARGO_TARGET_DIR=/volume/build/out')).toBeLessThan(df.indexOf('cargo chef cook'));
+    expect(df.match(/id=muslrust-chef-target-\$\{TARGETARCH\},target=\/volume\/build\/out,/g)).toHaveLength(2);
+    expect(df).not.toContain('target=/volume/target');
+    expect(p.dockerfile.ignoreContent).toContain('\n/build/out\n');
+  });
+  test('.cargo/config wins over .cargo/config.toml, as in cargo; an absolute dir is kept', () => {
+    const p = plan({ files: { '.cargo/config': '[build]\ntarget-dir = "/tmp/t"\n', '.cargo/config.toml': '[build]\ntarget-dir = "x"\n' } });
+    expect(p.dockerfile.content).toMatch(/^ENV CARGO_TARGET_DIR=\/tmp\/t$/m);
+  });
+  test('no target-dir: nothing moves (unless a prebuilt builder with cache mounts could have its own)', () => {
+    expect(plan().dockerfile.content).not.toContain('CARGO_TARGET_DIR');
+    expect(plan({ inputs: { 'cache-mounts': 'true', 'builder-image': 'org/b:1' } }).dockerfile.content).toMatch(/^ENV CARGO_TARGET_DIR=\/volume\/target$/m);
+  });
+  test('a target-dir that would break the Dockerfile fails the plan, naming file and value', () => {
+    expect(() => plan({ files: { '.cargo/config.toml': '[build]\ntarget-dir = "a b,c"\n' } })).toThrow(/^\.cargo\/config.toml sets \[build\] target-dir = "a b,c".*plain path/);
+  });
+});

@@ -24,7 +24,10 @@ export function mountId(m: CacheMount, arch: string): string {
   return `muslrust-chef-${m.name}-${arch}`;
 }
 
-/** `--mount=...` flags for a Dockerfile RUN line (uses the TARGETARCH build arg). */
-export function mountFlags(): string[] {
-  return CACHE_MOUNTS.map((m) => `--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=${m.target},sharing=locked`);
+/**
+ * `--mount=...` flags for a Dockerfile RUN line (uses the TARGETARCH build arg). `targetDir` moves the
+ * target/ mount to where cargo really writes (`[build] target-dir`, see plan/target-dir.ts).
+ */
+export function mountFlags(targetDir?: string): string[] {
+  return CACHE_MOUNTS.map((m) => `--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=${m.name === 'target' && targetDir ? targetDir : m.target},sharing=locked`);
 }

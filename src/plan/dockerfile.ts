@@ -25,6 +25,8 @@ export interface DockerfileOptions {
   toolchainLines?: readonly string[];
   runtimeImage: string;
   cacheMounts: boolean;
+  /** Absolute target dir when `[build] target-dir` moves it (plan/target-dir.ts); undefined = /volume/target. */
+  targetDir?: string;
 }
 
 /** `release` → `--release`; any other profile → `--profile NAME` (cargo's own spelling). */
@@ -32,8 +34,8 @@ export function profileFlag(profile: string): string {
   return profile === 'release' ? '--release' : `--profile ${profile}`;
 }
 
-function run(lines: string[], cacheMounts: boolean): string {
-  const mounts = cacheMounts ? mountFlags().map((f) => `${f} \\\n    `).join('') : '';
+function run(lines: string[], cacheMounts: boolean, targetDir?: string): string {
+  const mounts = cacheMounts ? mountFlags(targetDir).map((f) => `${f} \\\n    `).join('') : '';
   return `RUN ${mounts}${lines.join(' \\\n && ')}`;
 }
 
@@ -75,11 +77,14 @@ export function renderDockerfile(o: DockerfileOptions): string {
     'ARG TARGETARCH',
     `COPY --from=planner ${WORKDIR}/recipe.json recipe.json`,
     '# Dependencies only: this layer depends on recipe.json alone, so source edits reuse it.',
-    run([`cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts),
+    // cargo, muslrust-chef-locate and the target/ cache mount agree on where the build output goes.
+    ...(o.targetDir ? [`ENV CARGO_TARGET_DIR=${o.targetDir}`] : []),
+    run([`cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts, o.targetDir),
     'COPY . .',
     run(
       [`cargo build ${common}`, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out}`],
       o.cacheMounts,
+      o.targetDir,
     ),
     '',
     `FROM ${o.runtimeImage} AS runtime`,
@@ -91,7 +96,9 @@ export function renderDockerfile(o: DockerfileOptions): string {
 }
 
 /** Beside the generated Dockerfile (BuildKit reads `<Dockerfile>.dockerignore` first): the user's rules plus ours. */
-export function renderDockerignore(userIgnore: string | undefined): string {
-  const ours = ['# added by muslrust-chef-action: host build output and VCS data never enter the image build', '/target', '.git'];
+export function renderDockerignore(userIgnore: string | undefined, targetDir?: string): string {
+  // A `[build] target-dir` inside the workspace is host build output too.
+  const moved = targetDir?.startsWith(`${WORKDIR}/`) ? [targetDir.slice(WORKDIR.length)] : [];
+  const ours = ['# added by muslrust-chef-action: host build output and VCS data never enter the image build', '/target', ...moved.filter((d) => d !== '/target'), '.git'];
   return [...(userIgnore ? [userIgnore.trimEnd()] : []), ...ours, ''].join('\n');
 }

@@ -9,6 +9,8 @@ import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
 import { DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { muslPreflight } from './preflight.js';
+import { configuredTargetDir, DEFAULT_TARGET_DIR } from './target-dir.js';
 import { resolveToolchain, toolchainLines, type RustToolchain } from './toolchain.js';
 import { isLocalRegistry } from './image-ref.js';
 import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
@@ -97,9 +99,13 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   } else if (inputs.mode === 'build') {
     ws = readWorkspace(context);
     bin = pickBin(ws, inputs.bin);
+    warnings.push(...muslPreflight(ws.lock, { builderImage: inputs.builderImage !== '' }));
     toolchain = resolveToolchain(ws.toolchain, { builderImage: inputs.builderImage !== '', defaultTag: DEFAULT_MUSLRUST_TAG, lock: ws.lock });
     warnings.push(...toolchain.warnings);
     muslrust = inputs.builderImage ? undefined : { tag: toolchain.muslrustTag, why: toolchain.why };
+    // Where cargo writes: the config's [build] target-dir; with cache mounts in a prebuilt builder, pinned
+    // to the mount's path so a CARGO_TARGET_DIR in that image cannot send the output past the mount.
+    const targetDir = configuredTargetDir(ws.configFiles) ?? (inputs.cacheMounts && inputs.builderImage ? DEFAULT_TARGET_DIR : undefined);
     const content = renderDockerfile({
       bin: bin.name,
       profile: inputs.profile,
@@ -109,6 +115,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       toolchainLines: toolchainLines(toolchain),
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
+      targetDir,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
     const userIgnore = path.join(context, '.dockerignore');
@@ -117,7 +124,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       content,
       generated: true,
       ignorePath: `${dfPath}.dockerignore`,
-      ignoreContent: renderDockerignore(fs.existsSync(userIgnore) ? fs.readFileSync(userIgnore, 'utf8') : undefined),
+      ignoreContent: renderDockerignore(fs.existsSync(userIgnore) ? fs.readFileSync(userIgnore, 'utf8') : undefined, targetDir),
     };
     if (!inputs.builderImage) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
