@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { InputError } from './errors.js';
 import { parseBool, parseEnum, parseKeyValues, parseList } from './parse.js';
 import { parseBuildxVersionInput } from './execute/buildx-release.js';
+import { normalizeRegistry, parseRegistryAuth, registryAuthSecrets, type RegistryAuth } from './plan/auth.js';
 import { parseBaseImage, parseImage, type ImageName } from './plan/image-ref.js';
 
 /** Every input name, once. action.yml must declare exactly these (a test checks). */
@@ -23,6 +24,7 @@ export const Input = {
   Registry: 'registry',
   Username: 'username',
   Password: 'password',
+  RegistryAuth: 'registry-auth',
   Cache: 'cache',
   CacheMode: 'cache-mode',
   CacheMounts: 'cache-mounts',
@@ -61,6 +63,7 @@ export const DEFAULTS: Record<InputName, string> = {
   registry: '',
   username: '',
   password: '',
+  'registry-auth': '',
   cache: 'gha',
   'cache-mode': 'max',
   'cache-mounts': 'false',
@@ -100,6 +103,8 @@ export interface Inputs {
   readonly registry: string;
   readonly username: string;
   readonly password: string;
+  /** Every login to make, one per registry: `registry-auth`, or username/password for `registry`. */
+  readonly auths: readonly RegistryAuth[];
   readonly cache: (typeof CACHE_TYPES)[number];
   readonly cacheMode: 'min' | 'max';
   readonly cacheMounts: boolean;
@@ -125,6 +130,7 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
     raw[name] = v.trim() === '' ? DEFAULTS[name] : v;
   }
   if (raw.password !== '') core.setSecret(raw.password);
+  for (const p of registryAuthSecrets(raw['registry-auth'])) core.setSecret(p);
   return raw;
 }
 
@@ -170,6 +176,16 @@ export function parseInputs(raw: RawInputs): Inputs {
   if (registry !== '' && !/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(registry)) {
     throw new InputError(Input.Registry, raw.registry, 'is not a registry host', 'Use a host such as docker.io, ghcr.io or localhost:5000 (no scheme, no path).');
   }
+  let auths: RegistryAuth[] = [];
+  if (raw['registry-auth'].trim() !== '') {
+    if (username !== '' || password !== '' || registry !== '') {
+      throw new InputError(Input.RegistryAuth, '', 'is set together with registry, username or password', 'Put every login in registry-auth (one entry per registry), or use registry/username/password for a single registry.', { secret: true });
+    }
+    auths = parseRegistryAuth(Input.RegistryAuth, raw['registry-auth']);
+  } else if (username !== '') {
+    // Empty `registry` = the first image's registry (docker.io for org/app), as documented.
+    auths = [{ registry: (registry && normalizeRegistry(registry)) || images[0]?.registry || 'docker.io', username, password }];
+  }
 
   return Object.freeze({
     images,
@@ -189,6 +205,7 @@ export function parseInputs(raw: RawInputs): Inputs {
     registry,
     username,
     password,
+    auths,
     cache: parseEnum(Input.Cache, raw.cache, CACHE_TYPES),
     cacheMode: parseEnum(Input.CacheMode, raw['cache-mode'], ['min', 'max'] as const),
     cacheMounts: parseBool(Input.CacheMounts, raw['cache-mounts']),

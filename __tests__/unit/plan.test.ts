@@ -6,7 +6,7 @@ describe('merge mode', () => {
   const digests = `sha256:${'1'.repeat(64)}\nsha256:${'2'.repeat(64)}`;
   test('creates no builder (it only runs imagetools): buildx is checked, nothing is bootstrapped', () => {
     const p = plan({ inputs: { mode: 'merge', digests, tags: 'type=raw,value=e2e' } });
-    expect(ids(p)).toEqual(['buildx-version', 'login', 'merge', 'inspect']);
+    expect(ids(p)).toEqual(['login', 'buildx-version', 'merge', 'inspect']);
   });
   test('build mode still creates its docker-container builder', () => {
     expect(ids(plan())).toContain('builder-create');
@@ -98,5 +98,43 @@ describe('[build] target-dir', () => {
   });
   test('a target-dir that would break the Dockerfile fails the plan, naming file and value', () => {
     expect(() => plan({ files: { '.cargo/config.toml': '[build]\ntarget-dir = "a b,c"\n' } })).toThrow(/^\.cargo\/config.toml sets \[build\] target-dir = "a b,c".*plain path/);
+  });
+});
+
+describe('logins', () => {
+  const two = 'org/app\nghcr.io/org/app';
+  const auth = '- registry: docker.io\n  username: hub-bot\n  password: hub-secret\n- registry: ghcr.io\n  username: gh-bot\n  password: gh-secret\n';
+  test('log in before anything is pulled: before QEMU, the buildx check and the builder', () => {
+    const p = plan({ inputs: { platforms: 'linux/amd64,linux/arm64', qemu: 'true' } });
+    expect(ids(p).slice(0, 2)).toEqual(['login', p.foreign.length > 0 ? 'qemu' : 'buildx-version']);
+  });
+  test('username/password log in to one registry: a second registry without credentials fails, naming it', () => {
+    expect(() => plan({ inputs: { image: two } })).toThrow(/^Input 'image' is pushed to ghcr.io, but there are no credentials for ghcr.io \(logins: docker.io\) \(got "ghcr.io\/org\/app"\)\. Give one login per registry with registry-auth/);
+  });
+  test('…unless an earlier step logged in to it', () => {
+    expect(() => plan({ inputs: { image: two }, stored: ['ghcr.io'] })).not.toThrow();
+  });
+  test('no credentials at all: the first registry that lacks them is named', () => {
+    expect(() => plan({ inputs: { image: two, username: '', password: '' }, stored: ['docker.io'] })).toThrow(/^Input 'username' is empty, but pushing to ghcr.io needs credentials/);
+  });
+  test('registry-auth: one login per registry, each token on stdin only', () => {
+    const p = plan({ inputs: { image: two, username: '', password: '', 'registry-auth': auth } });
+    const logins = p.commands.filter((c) => c.id === 'login');
+    expect(logins.map((c) => c.argv)).toEqual([
+      ['docker', 'login', '--username', 'hub-bot', '--password-stdin', 'docker.io'],
+      ['docker', 'login', '--username', 'gh-bot', '--password-stdin', 'ghcr.io'],
+    ]);
+    expect(JSON.stringify(p.commands)).not.toMatch(/hub-secret|gh-secret/);
+  });
+  test('a push without a push (pull request) needs no credentials', () => {
+    expect(() => plan({ inputs: { image: two, username: '', password: '' }, git: { eventName: 'pull_request', ref: 'refs/pull/7/merge', prNumber: 7 } })).not.toThrow();
+  });
+});
+
+describe('image names', () => {
+  test('upper case is lower-cased with a notice, as docker/metadata-action does (ghcr.io/${{ github.repository }})', () => {
+    const p = plan({ inputs: { image: 'ghcr.io/MyUSER/MyApp', 'registry-auth': '- registry: ghcr.io\n  username: u\n  password: p\n', username: '', password: '' } });
+    expect(p.meta.tags).toEqual(['ghcr.io/myuser/myapp:1.2.3', 'ghcr.io/myuser/myapp:1.2', 'ghcr.io/myuser/myapp:1', 'ghcr.io/myuser/myapp:sha-860c190', 'ghcr.io/myuser/myapp:latest']);
+    expect(p.notices).toEqual([expect.stringMatching(/^Input 'image': ghcr.io\/MyUSER\/MyApp is pushed as ghcr.io\/myuser\/myapp/)]);
   });
 });

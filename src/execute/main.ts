@@ -55,6 +55,7 @@ export async function runMain(): Promise<void> {
     if (plan.dockerfile.ignorePath) fs.writeFileSync(plan.dockerfile.ignorePath, plan.dockerfile.ignoreContent ?? '');
   }
   logPlan(plan, inputs);
+  for (const n of plan.notices) core.notice(n);
   for (const w of plan.warnings) core.warning(w);
   setPlanOutputs(plan);
   const report: RunReport = { dryRun: inputs.dryRun, sizes: [] };
@@ -65,7 +66,7 @@ export async function runMain(): Promise<void> {
   }
 
   const dockerConfig = path.join(workDir, 'docker-config');
-  prepareDockerConfig(dockerConfig);
+  prepareDockerConfig(dockerConfig, inputs.auths.map((a) => a.registry));
   const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
   saveMainState(state);
   const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
@@ -87,11 +88,13 @@ export async function runMain(): Promise<void> {
         state.builder = plan.builder;
         saveMainState(state);
         break;
-      case 'login':
-        await runLogin(docker, cmd, inputs.password);
-        state.loggedIn.push(plan.registry);
+      case 'login': {
+        const registry = cmd.argv[cmd.argv.length - 1] ?? '';
+        await runLogin(docker, cmd, inputs.auths.find((a) => a.registry === registry)?.password ?? '');
+        state.loggedIn.push(registry);
         saveMainState(state);
         break;
+      }
       case 'build': {
         if (inputs.cacheMounts) {
           const r = await core.group('Restore Cargo cache mounts', () =>

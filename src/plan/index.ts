@@ -12,6 +12,7 @@ import { DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CON
 import { muslPreflight } from './preflight.js';
 import { configuredTargetDir, DEFAULT_TARGET_DIR } from './target-dir.js';
 import { resolveToolchain, toolchainLines, type RustToolchain } from './toolchain.js';
+import { checkPushCredentials } from './auth.js';
 import { isLocalRegistry } from './image-ref.js';
 import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
 import { pickBin, readWorkspace, type BinTarget, type Workspace } from './workspace.js';
@@ -41,6 +42,8 @@ export interface Plan {
   allocator: string;
   commands: PlannedCommand[];
   warnings: string[];
+  /** Things the user should know that are not problems (logged as notices). */
+  notices: string[];
 }
 
 export interface PlanIds {
@@ -76,6 +79,9 @@ function allocatorOf(lock: string): string {
 
 export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const warnings: string[] = [];
+  const notices = inputs.images.flatMap((i) =>
+    i.lowercasedFrom ? [`Input 'image': ${i.lowercasedFrom} is pushed as ${i.name} (registries only take lower-case repository names; docker/metadata-action lower-cases them too).`] : [],
+  );
   const { from, platforms } = resolvePlatforms(inputs.platformsRaw, ctx.env.MUSLRUST_PLATFORMS);
   const context = resolveContext(inputs, ctx);
   const native = nativePlatform();
@@ -160,17 +166,20 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   if (inputs.pushByDigest && inputs.images.length !== 1) {
     throw new InputError(Input.PushByDigest, 'true', `needs exactly one image, but 'image' lists ${inputs.images.length}`, 'A matrix leg pushes one image by digest; list the other names in the merge step instead.');
   }
-  const registry = inputs.registry || inputs.images[0]?.registry || 'docker.io';
-  const login = inputs.username !== '';
-  const needsAuth = push && inputs.images.some((i) => !isLocalRegistry(i.registry));
-  if (needsAuth && !login && !ids.hasStoredAuth(registry)) {
-    throw new InputError(
-      Input.Username,
-      '',
-      `is empty, but pushing to ${registry} needs credentials`,
-      'Set username and password (for Docker Hub: a DOCKERHUB_TOKEN access token secret), log in in an earlier step, or set push: false.',
-    );
+  const registry = inputs.auths[0]?.registry ?? (inputs.registry || inputs.images[0]?.registry || 'docker.io');
+  const login = inputs.auths.length > 0;
+  if (push && !login) {
+    const missing = inputs.images.find((i) => !isLocalRegistry(i.registry) && !ids.hasStoredAuth(i.registry));
+    if (missing) {
+      throw new InputError(
+        Input.Username,
+        '',
+        `is empty, but pushing to ${missing.registry} needs credentials`,
+        'Set username and password (for Docker Hub: a DOCKERHUB_TOKEN access token secret), registry-auth for several registries, log in in an earlier step, or set push: false.',
+      );
+    }
   }
+  if (push) checkPushCredentials(inputs.images, inputs.auths, ids.hasStoredAuth, Input.Image);
   if (push && inputs.mode === 'build' && meta.tags.length === 0 && !inputs.pushByDigest) {
     throw new InputError(Input.Tags, inputs.tags, 'produced no tag for this event, so there is nothing to push', 'Add a rule that fires on this ref (e.g. type=sha or type=raw,value=latest), or set push: false.');
   }
@@ -183,13 +192,14 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
-  const commands: PlannedCommand[] = [];
+  // Logins first: QEMU's binfmt image, the BuildKit image and the FROM images are pulled authenticated
+  // (Docker Hub's anonymous pull limit is per IP, shared by every job on a hosted runner's address).
+  const commands: PlannedCommand[] = inputs.auths.map((a) => loginCommand(a.registry, a.username));
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
   // Merge mode only talks to registries (buildx imagetools): it checks buildx, but creates, bootstraps
   // (one more image pull) and removes no builder.
   const builderCmds = builderCommands({ builder, driver: inputs.driver, localRegistry });
   commands.push(...(inputs.mode === 'merge' ? builderCmds.filter((c) => c.id === 'buildx-version') : builderCmds));
-  if (login) commands.push(loginCommand(registry, inputs.username));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
@@ -220,6 +230,6 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, toolchain, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings, notices,
   };
 }
