@@ -224,7 +224,78 @@ export const CASES: Case[] = [
   bad('Bad input', 'context: absolute path elsewhere', { context: '/etc' }, 'context', '/etc', /inside the repository checkout/, 'to stay inside the checkout'),
   bad('Bad input', 'context: a file, not a directory', { context: 'README.md' }, 'context', 'README.md', /point `context` at the Cargo workspace directory/, 'to name a directory'),
   bad('Bad input', 'dockerfile does not exist', { dockerfile: 'docker/Dockerfile.release' }, 'dockerfile', 'docker/Dockerfile.release', /relative to the workspace .*or leave it empty/, 'the path it is relative to'),
-  bad('Bad input', 'image: upper case', { image: 'Org/Hello' }, 'image', 'Org/Hello', /Use "org\/hello"/, 'the lower-case name'),
+  {
+    name: 'image: upper case (ghcr.io/${{ github.repository }})',
+    group: 'Bad input',
+    expected: 'builds and pushes the lower-cased name, as docker/metadata-action does, with a notice naming both',
+    inputs: { image: 'Org/Hello' },
+    expect: { kind: 'ok' },
+    check: (o) => {
+      expect(valuesOf(buildOf(o)?.argv, '--tag').filter((t) => !t.startsWith('org/hello:'))).toEqual([]);
+      const notes = annotations(o.main.stdout, 'notice');
+      expect(notes).toEqual([expect.stringMatching(/^Input 'image': Org\/Hello is pushed as org\/hello/)]);
+      return notes.map((n) => `notice: ${n}`);
+    },
+  },
+  bad('Bad input', 'image on a second registry without a login', { image: 'org/hello\nghcr.io/org/hello' }, 'image', 'ghcr.io/org/hello', /no credentials for ghcr\.io.*registry-auth/s, 'the registry that has no login and registry-auth'),
+  bad('Bad input', 'registry-auth: not a list', { username: '', password: '', 'registry-auth': `registry: ghcr.io\nusername: u\npassword: ${TOKEN}` }, 'registry-auth', '***', /YAML list.*registry: ghcr.io/s, 'an example list (never the value: it holds passwords)'),
+  bad('Bad input', 'registry-auth with username/password', { 'registry-auth': '- registry: ghcr.io\n  username: u\n  password: ghp_other-secret' }, 'registry-auth', '***', /one entry per registry/, 'to use one or the other'),
+  {
+    name: 'rust-toolchain.toml pins a host-specific toolchain',
+    group: 'Bad input',
+    expected: 'exit 1 before any docker command; the error names rust-toolchain.toml, the channel, and the channel without the host',
+    prepare: (c) => {
+      const env = workspace(c, { 'pin/rust-toolchain.toml': '[toolchain]\nchannel = "1.85.0-x86_64-unknown-linux-gnu"\n' });
+      fs.cpSync(HELLO, path.join(c.scratch, 'ws', 'pin'), { recursive: true, filter: (p) => !p.includes('/target') });
+      return { env, inputs: { context: 'pin' } };
+    },
+    expect: { kind: 'fails', error: /^rust-toolchain\.toml pins channel "1\.85\.0-x86_64-unknown-linux-gnu", which names a host.*channel = "1\.85\.0"/ },
+    check: (o) => expect(o.calls).toEqual([]),
+  },
+  {
+    name: 'rust-toolchain.toml pins 1.85',
+    group: 'Bad input',
+    expected: 'builds; the chef stage installs 1.85 with the musl target and selects it (RUSTUP_TOOLCHAIN) for prepare, cook and build',
+    prepare: (c) => {
+      const env = workspace(c, { 'pin/rust-toolchain.toml': '[toolchain]\nchannel = "1.85"\ncomponents = ["rust-src"]\n' });
+      fs.cpSync(HELLO, path.join(c.scratch, 'ws', 'pin'), { recursive: true, filter: (p) => !p.includes('/target') });
+      return {
+        env,
+        inputs: { context: 'pin', 'dry-run': 'true' },
+        check: (o) => {
+          const df = fs.readFileSync(o.main.outputs.dockerfile ?? '', 'utf8');
+          const lines = df.split('\n').filter((l) => /rustup|RUSTUP_TOOLCHAIN/.test(l) && !l.startsWith('#'));
+          expect(lines).toEqual(['RUN rustup toolchain install 1.85 --no-self-update --profile minimal --target "$(uname -m)-unknown-linux-musl" --component rust-src \\', ' && rustup run 1.85 rustc --version', 'ENV RUSTUP_TOOLCHAIN=1.85']);
+          return lines.map((l) => `Dockerfile: ${l.trim()}`);
+        },
+      };
+    },
+    expect: { kind: 'ok' },
+  },
+  {
+    name: 'Cargo.lock links the system OpenSSL',
+    group: 'Bad input',
+    expected: 'exit 1 before any docker command; the error names openssl-sys, who pulls it in, and the two fixes (rustls, vendored)',
+    prepare: (c) => {
+      const env = workspace(c, {});
+      const dir = path.join(c.scratch, 'ws', 'tls');
+      fs.cpSync(HELLO, dir, { recursive: true, filter: (p) => !p.includes('/target') });
+      const src = 'source = "registry+https://github.com/rust-lang/crates.io-index"';
+      fs.appendFileSync(path.join(dir, 'Cargo.lock'), `\n[[package]]\nname = "native-tls"\nversion = "0.2.14"\n${src}\ndependencies = ["openssl-sys"]\n\n[[package]]\nname = "openssl-sys"\nversion = "0.9.109"\n${src}\n`);
+      return { env, inputs: { context: 'tls' } };
+    },
+    expect: { kind: 'fails', error: /^Cargo\.lock has openssl-sys \(native-tls → openssl-sys\) but not openssl-src.*rustls-tls.*"vendored"/ },
+    check: (o) => expect(o.calls).toEqual([]),
+  },
+  {
+    name: 'dry-run without the cache service variables',
+    group: 'Bad input',
+    expected: 'the plan warns, as the real run would, that buildx will skip the gha cache; no docker command',
+    inputs: { cache: 'gha', 'dry-run': 'true' },
+    warnings: [/^cache: gha needs the runner's cache service variables/],
+    expect: { kind: 'ok' },
+    check: (o) => expect(o.calls).toEqual([]),
+  },
   bad('Bad input', 'image: space', { image: 'org/hello world' }, 'image', 'org/hello world', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Bad input', 'image: bad registry host', { image: 'registry_1.example.com/org/hello' }, 'image', 'registry_1.example.com/org/hello', /invalid registry host .*e\.g\. org\/app/, 'which host is invalid'),
   bad('Bad input', 'image: tag in image', { image: 'org/hello:1.0' }, 'image', 'org/hello:1.0', /put tags in the `tags` input/, 'to use `tags`'),
@@ -307,7 +378,7 @@ export const CASES: Case[] = [
       return [`--tag values: ${tags.filter((t) => t.endsWith(':1.2.3')).join(', ')} (+ ${tags.length - 2} more)`];
     },
   },
-  bad('Shell metacharacters and newlines', 'image: a newline, second name invalid', { image: 'org/hello\nOrg/Other' }, 'image', 'Org/Other', /Use "org\/other"/, 'the lower-case name'),
+  bad('Shell metacharacters and newlines', 'image: a newline, second name invalid', { image: 'org/hello\norg/other app' }, 'image', 'org/other app', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Shell metacharacters and newlines', 'image: shell metacharacters', { image: 'org/hello;touch pwned' }, 'image', 'org/hello;touch pwned', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Shell metacharacters and newlines', 'build-args: a newline smuggling a flag', { 'build-args': 'A=1\n--network=host' }, 'build-args', '--network=host', /one KEY=VALUE per line/, 'the KEY=VALUE format'),
   bad('Shell metacharacters and newlines', 'labels: $( ) in a key', { labels: '$(touch pwned)=x' }, 'labels', '$(touch pwned)=x', /one KEY=VALUE per line/, 'the KEY=VALUE format'),

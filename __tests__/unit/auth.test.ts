@@ -32,6 +32,8 @@ describe('registry-auth (docker/login-action format)', () => {
   });
   test('every password is found for masking, even in an entry that is wrong otherwise', () => {
     expect(registryAuthSecrets('- registry: ghcr.io\n  password: one\n- password: two\n  ecr: x\n')).toEqual(['one', 'two']);
+    expect(registryAuthSecrets('registry: ghcr.io\npassword: lone\n')).toEqual(['lone']);
+    expect(registryAuthSecrets('- registry: [ghcr.io\n  password: "broken"\n')).toEqual(['broken']);
   });
 });
 

@@ -21,14 +21,22 @@ export function normalizeRegistry(raw: string): string | undefined {
   return DOCKER_HUB.has(host) ? 'docker.io' : host;
 }
 
-/** The passwords of a raw `registry-auth` value, to mask before anything can print them. */
+/**
+ * The passwords of a raw `registry-auth` value, to mask before anything can print them: from the
+ * parsed entries (a list, or a lone mapping), and from `password:` lines when the YAML is broken.
+ */
 export function registryAuthSecrets(raw: string): string[] {
+  const out = new Set<string>();
   try {
     const doc: unknown = parseYaml(raw);
-    return Array.isArray(doc) ? doc.flatMap((e) => (typeof e === 'object' && e !== null && typeof (e as { password?: unknown }).password === 'string' ? [(e as { password: string }).password] : [])) : [];
+    for (const e of Array.isArray(doc) ? doc : [doc]) {
+      const p = typeof e === 'object' && e !== null ? (e as { password?: unknown }).password : undefined;
+      if (typeof p === 'string' && p !== '') out.add(p);
+    }
   } catch {
-    return [];
+    for (const m of raw.matchAll(/password:\s*(.+?)\s*$/gm)) out.add((m[1] ?? '').replace(/^(["'])(.*)\1$/, '$2'));
   }
+  return [...out].filter((p) => p !== '');
 }
 
 /**

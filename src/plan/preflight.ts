@@ -47,7 +47,9 @@ function chain(pkgs: LockPackage[], target: string): string {
   const local = new Set(pkgs.filter((p) => p.source === undefined).map((p) => p.name));
   const seen = new Set([target]);
   let frontier: string[][] = [[target]];
+  let longest = [target];
   while (frontier.length > 0) {
+    longest = frontier[0] ?? longest;
     const next: string[][] = [];
     for (const path of frontier) {
       const head = path[0] as string;
@@ -59,7 +61,7 @@ function chain(pkgs: LockPackage[], target: string): string {
     }
     frontier = next;
   }
-  return target;
+  return longest.join(' → '); // no workspace crate above it (a stale lock entry): the top-most dependent
 }
 
 export function muslPreflight(lock: string, o: { builderImage: boolean }): string[] {
