@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GitContext, RunContext } from '../../src/context.js';
-import { DEFAULTS, parseInputs, type RawInputs } from '../../src/inputs.js';
+import { DEFAULTS, type RawInputs } from '../../src/inputs.js';
+import { parseInputs } from '../../src/parse-inputs.js';
 import { buildPlan, type Plan } from '../../src/plan/index.js';
+import type { GitContext, RunContext } from '../../src/read/context.js';
+import { readPlanFiles } from '../../src/read/plan-files.js';
 
-// In-process plan runs: raw inputs (action.yml defaults applied) → parseInputs → buildPlan, against a
-// workspace written to a temp directory. No process, no docker: what the plan tables need.
+// In-process plan runs from real files: raw inputs (action.yml defaults applied) → parseInputs →
+// readPlanFiles of a workspace written to a temp directory → buildPlan. No process, no docker.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const HELLO_LOCK = fs.readFileSync(path.join(ROOT, 'examples', 'hello', 'Cargo.lock'), 'utf8');
@@ -41,7 +43,8 @@ export function plan(o: PlanRun = {}): Plan {
   };
   const ctx: RunContext = { git, workspace: ws, runnerTemp: os.tmpdir(), runId: '1', runAttempt: '1', actionRoot: ROOT, env };
   const inputs = parseInputs({ ...DEFAULTS, image: 'org/app', username: 'bot', password: 'tok', ...o.inputs } as RawInputs);
-  return buildPlan(inputs, ctx, { workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'mca-work-')), builder: 'b1', hasStoredAuth: (r) => (o.stored ?? []).includes(r) });
+  const ids = { workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'mca-work-')), builder: 'b1', native: 'linux/amd64' as const, hasStoredAuth: (r: string) => (o.stored ?? []).includes(r) };
+  return buildPlan(inputs, ctx, readPlanFiles(inputs, ws), ids);
 }
 
 export const ids = (p: Plan) => p.commands.map((c) => c.id);

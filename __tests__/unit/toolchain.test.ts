@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MUSLRUST_TAG } from '../../src/plan/dockerfile.js';
-import { readToolchainPin, resolveToolchain, toolchainLines, type ToolchainPin } from '../../src/plan/toolchain.js';
+import { readToolchainPin, type ToolchainPin } from '../../src/read/toolchain-file.js';
+import { resolveToolchain, toolchainLines } from '../../src/plan/toolchain.js';
 
 function dir(files: Record<string, string>): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'mca-tc-'));
