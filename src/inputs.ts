@@ -51,7 +51,7 @@ export const DEFAULTS: Record<InputName, string> = {
   context: '.',
   dockerfile: '',
   'builder-image': '',
-  'runtime-image': 'chainguard/static:latest',
+  'runtime-image': 'cgr.dev/chainguard/static:latest',
   features: '',
   profile: 'release',
   tags: '',

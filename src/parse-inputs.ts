@@ -65,7 +65,7 @@ export function parseInputs(raw: RawInputs): Inputs {
     context: raw.context.trim(),
     dockerfile: raw.dockerfile.trim(),
     builderImage: raw['builder-image'].trim() === '' ? '' : parseBaseImage(Input.BuilderImage, raw['builder-image'], 'org/muslrust-chef:1.98.0 (see docs/builder-image.md)'),
-    runtimeImage: parseBaseImage(Input.RuntimeImage, raw['runtime-image'], 'chainguard/static:latest'),
+    runtimeImage: parseBaseImage(Input.RuntimeImage, raw['runtime-image'], 'cgr.dev/chainguard/static:latest'),
     features,
     profile,
     tags: raw.tags,

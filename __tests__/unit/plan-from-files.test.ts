@@ -139,3 +139,10 @@ describe('image names', () => {
     expect(p.notices).toEqual([expect.stringMatching(/^Input 'image': ghcr.io\/MyUSER\/MyApp is pushed as ghcr.io\/myuser\/myapp/)]);
   });
 });
+
+describe('runtime image', () => {
+  test("the default is Chainguard's own registry, non-root 65532", () => {
+    const df = plan().dockerfile.content;
+    expect(df).toMatch(/^FROM cgr\.dev\/chainguard\/static:latest AS runtime\n(?:.*\n)*USER 65532:65532$/m);
+  });
+});
