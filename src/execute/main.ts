@@ -77,6 +77,8 @@ export async function runMain(): Promise<void> {
 
   const dockerConfig = path.join(workDir, 'docker-config');
   prepareDockerConfig(dockerConfig, inputs.auths.map((a) => a.registry));
+  // Later steps reach the builder (buildx history) and the logged-in registries through this directory.
+  core.setOutput('docker-config', dockerConfig);
   const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
   saveMainState(state);
   const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
