@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ActionRunner, bringUpEngine, deleteTag, describeStep, docker, engineTest, errorLines, REGISTRY, STANDIN_BUILDER } from './helpers.js';
+import { ActionRunner, describeStep, errors } from '../helpers/action-runner.js';
+import { bringUpEngine, deleteTag, docker, engineTest, REGISTRY, STANDIN_BUILDER } from './helpers.js';
 
 // `[build] target-dir` in .cargo/config.toml moves cargo's output. Real: dockerd/BuildKit, the
 // generated Dockerfile, muslrust-chef-locate. STAND-IN: the builder's cargo, which (like cargo)
@@ -17,7 +18,7 @@ describe('engine: [build] target-dir', () => {
 
   it('cargo, muslrust-chef-locate and the cache mount agree on /volume/build/out; the image runs', async () => {
     await deleteTag(REPO, 'e2e');
-    runner = new ActionRunner('examples/hello');
+    runner = new ActionRunner({ fixture: 'examples/hello', docker: 'real' });
     fs.mkdirSync(path.join(runner.workspace, '.cargo'), { recursive: true });
     fs.writeFileSync(path.join(runner.workspace, '.cargo', 'config.toml'), '[build]\ntarget-dir = "build/out"\n');
     const main = await runner.main({
@@ -30,7 +31,7 @@ describe('engine: [build] target-dir', () => {
       cache: 'none',
     });
     if (main.code !== 0) throw new Error(`main step failed: ${describeStep(main)}`);
-    expect(errorLines(main)).toEqual([]);
+    expect(errors(main)).toEqual([]);
     const log = main.stdout + main.stderr;
     expect(log).toContain('Compiling hello -> /volume/build/out/x86_64-unknown-linux-musl/release/hello: a static');
     expect(log).toMatch(/muslrust-chef-locate: \/volume\/build\/out\/x86_64-unknown-linux-musl\/release\/hello -> \/out\/hello/);
