@@ -1,10 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { bad, HELLO, workspace, type Case } from './case-kit.js';
+import { bad, HELLO, workspace, type Case, type Ctx } from './case-kit.js';
 import { TOKEN } from './observe.js';
 
 // Bad-input rows about what the plan reads beyond the inputs: logins per registry, the workspace's
 // rust-toolchain pin, Cargo.lock against what muslrust carries, and what dry-run must warn about.
+
+/** examples/hello copied to ws/DIR with extra files (paths relative to DIR); `context` points at it. */
+function helloIn(c: Ctx, dir: string, files: Record<string, string>): { env: Record<string, string>; inputs: Record<string, string> } {
+  const env = workspace(c, {});
+  const root = path.join(c.scratch, 'ws', dir);
+  fs.cpSync(HELLO, root, { recursive: true, filter: (p) => !p.includes('/target') });
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(root, f), text);
+  return { env, inputs: { context: dir } };
+}
+
 export const PLAN_CASES: Case[] = [
   bad('Bad input', 'image on a second registry without a login', { image: 'org/hello\nghcr.io/org/hello' }, 'image', 'ghcr.io/org/hello', /no credentials for ghcr\.io.*registry-auth/s, 'the registry that has no login and registry-auth'),
   bad('Bad input', 'registry-auth: not a list', { username: '', password: '', 'registry-auth': `registry: ghcr.io\nusername: u\npassword: ${TOKEN}` }, 'registry-auth', '***', /YAML list.*registry: ghcr.io/s, 'an example list (never the value: it holds passwords)'),
@@ -13,11 +23,7 @@ export const PLAN_CASES: Case[] = [
     name: 'rust-toolchain.toml pins a host-specific toolchain',
     group: 'Bad input',
     expected: 'exit 1 before any docker command; the error names rust-toolchain.toml, the channel, and the channel without the host',
-    prepare: (c) => {
-      const env = workspace(c, { 'pin/rust-toolchain.toml': '[toolchain]\nchannel = "1.85.0-x86_64-unknown-linux-gnu"\n' });
-      fs.cpSync(HELLO, path.join(c.scratch, 'ws', 'pin'), { recursive: true, filter: (p) => !p.includes('/target') });
-      return { env, inputs: { context: 'pin' } };
-    },
+    prepare: (c) => helloIn(c, 'pin', { 'rust-toolchain.toml': '[toolchain]\nchannel = "1.85.0-x86_64-unknown-linux-gnu"\n' }),
     expect: { kind: 'fails', error: /^rust-toolchain\.toml pins channel "1\.85\.0-x86_64-unknown-linux-gnu", which names a host.*channel = "1\.85\.0"/ },
     check: (o) => expect(o.calls).toEqual([]),
   },
@@ -26,11 +32,10 @@ export const PLAN_CASES: Case[] = [
     group: 'Bad input',
     expected: 'builds; the chef stage installs 1.85 with the musl target and selects it (RUSTUP_TOOLCHAIN) for prepare, cook and build',
     prepare: (c) => {
-      const env = workspace(c, { 'pin/rust-toolchain.toml': '[toolchain]\nchannel = "1.85"\ncomponents = ["rust-src"]\n' });
-      fs.cpSync(HELLO, path.join(c.scratch, 'ws', 'pin'), { recursive: true, filter: (p) => !p.includes('/target') });
+      const { env, inputs } = helloIn(c, 'pin', { 'rust-toolchain.toml': '[toolchain]\nchannel = "1.85"\ncomponents = ["rust-src"]\n' });
       return {
         env,
-        inputs: { context: 'pin', 'dry-run': 'true' },
+        inputs: { ...inputs, 'dry-run': 'true' },
         check: (o) => {
           const df = fs.readFileSync(o.main.outputs.dockerfile ?? '', 'utf8');
           const lines = df.split('\n').filter((l) => /rustup|RUSTUP_TOOLCHAIN/.test(l) && !l.startsWith('#'));
@@ -46,12 +51,9 @@ export const PLAN_CASES: Case[] = [
     group: 'Bad input',
     expected: 'exit 1 before any docker command; the error names openssl-sys, who pulls it in, and the two fixes (rustls, vendored)',
     prepare: (c) => {
-      const env = workspace(c, {});
-      const dir = path.join(c.scratch, 'ws', 'tls');
-      fs.cpSync(HELLO, dir, { recursive: true, filter: (p) => !p.includes('/target') });
       const src = 'source = "registry+https://github.com/rust-lang/crates.io-index"';
-      fs.appendFileSync(path.join(dir, 'Cargo.lock'), `\n[[package]]\nname = "native-tls"\nversion = "0.2.14"\n${src}\ndependencies = ["openssl-sys"]\n\n[[package]]\nname = "openssl-sys"\nversion = "0.9.109"\n${src}\n`);
-      return { env, inputs: { context: 'tls' } };
+      const extra = `\n[[package]]\nname = "native-tls"\nversion = "0.2.14"\n${src}\ndependencies = ["openssl-sys"]\n\n[[package]]\nname = "openssl-sys"\nversion = "0.9.109"\n${src}\n`;
+      return helloIn(c, 'tls', { 'Cargo.lock': fs.readFileSync(path.join(HELLO, 'Cargo.lock'), 'utf8') + extra });
     },
     expect: { kind: 'fails', error: /^Cargo\.lock has openssl-sys \(native-tls → openssl-sys\) but not openssl-src.*rustls-tls.*"vendored"/ },
     check: (o) => expect(o.calls).toEqual([]),
