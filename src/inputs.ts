@@ -1,3 +1,4 @@
+import type { RegistryAuth } from './plan/auth.js';
 import type { ImageName } from './plan/image-ref.js';
 
 // The action's inputs: names, defaults and the validated shape. Reading them is read/raw-inputs.ts,
@@ -22,6 +23,7 @@ export const Input = {
   Registry: 'registry',
   Username: 'username',
   Password: 'password',
+  RegistryAuth: 'registry-auth',
   Cache: 'cache',
   CacheMode: 'cache-mode',
   CacheMounts: 'cache-mounts',
@@ -53,7 +55,7 @@ export const DEFAULTS: Record<InputName, string> = {
   context: '.',
   dockerfile: '',
   'builder-image': '',
-  'runtime-image': 'chainguard/static:latest',
+  'runtime-image': 'cgr.dev/chainguard/static:latest',
   features: '',
   profile: 'release',
   tags: '',
@@ -64,6 +66,7 @@ export const DEFAULTS: Record<InputName, string> = {
   registry: '',
   username: '',
   password: '',
+  'registry-auth': '',
   cache: 'gha',
   'cache-mode': 'max',
   'cache-mounts': 'false',
@@ -107,6 +110,8 @@ export interface Inputs {
   readonly registry: string;
   readonly username: string;
   readonly password: string;
+  /** Every login to make, one per registry: `registry-auth`, or username/password for `registry`. */
+  readonly auths: readonly RegistryAuth[];
   readonly cache: (typeof CACHE_TYPES)[number];
   readonly cacheMode: 'min' | 'max';
   readonly cacheMounts: boolean;

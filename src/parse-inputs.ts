@@ -2,6 +2,7 @@ import { InputError } from './errors.js';
 import { CACHE_TYPES, DRIVERS, Input, MODES, PROVENANCE, type Inputs, type RawInputs } from './inputs.js';
 import { parseBool, parseEnum, parseKeyValues, parseLines, parseList } from './parse.js';
 import { parseBuildxVersionInput } from './plan/buildx-release.js';
+import { normalizeRegistry, parseRegistryAuth, type RegistryAuth } from './plan/auth.js';
 import { parseBaseImage, parseImage } from './plan/image-ref.js';
 
 const PROFILE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
@@ -46,6 +47,16 @@ export function parseInputs(raw: RawInputs): Inputs {
   if (registry !== '' && !/^[a-zA-Z0-9.-]+(:\d{1,5})?$/.test(registry)) {
     throw new InputError(Input.Registry, raw.registry, 'is not a registry host', 'Use a host such as docker.io, ghcr.io or localhost:5000 (no scheme, no path).');
   }
+  let auths: RegistryAuth[] = [];
+  if (raw['registry-auth'].trim() !== '') {
+    if (username !== '' || password !== '' || registry !== '') {
+      throw new InputError(Input.RegistryAuth, '', 'is set together with registry, username or password', 'Put every login in registry-auth (one entry per registry), or use registry/username/password for a single registry.', { secret: true });
+    }
+    auths = parseRegistryAuth(Input.RegistryAuth, raw['registry-auth']);
+  } else if (username !== '') {
+    // Empty `registry` = the first image's registry (docker.io for org/app), as documented.
+    auths = [{ registry: (registry && normalizeRegistry(registry)) || images[0]?.registry || 'docker.io', username, password }];
+  }
 
   return Object.freeze({
     images,
@@ -54,7 +65,7 @@ export function parseInputs(raw: RawInputs): Inputs {
     context: raw.context.trim(),
     dockerfile: raw.dockerfile.trim(),
     builderImage: raw['builder-image'].trim() === '' ? '' : parseBaseImage(Input.BuilderImage, raw['builder-image'], 'org/muslrust-chef:1.98.0 (see docs/builder-image.md)'),
-    runtimeImage: parseBaseImage(Input.RuntimeImage, raw['runtime-image'], 'chainguard/static:latest'),
+    runtimeImage: parseBaseImage(Input.RuntimeImage, raw['runtime-image'], 'cgr.dev/chainguard/static:latest'),
     features,
     profile,
     tags: raw.tags,
@@ -65,6 +76,7 @@ export function parseInputs(raw: RawInputs): Inputs {
     registry,
     username,
     password,
+    auths,
     cache: parseEnum(Input.Cache, raw.cache, CACHE_TYPES),
     cacheMode: parseEnum(Input.CacheMode, raw['cache-mode'], ['min', 'max'] as const),
     cacheMounts: parseBool(Input.CacheMounts, raw['cache-mounts']),

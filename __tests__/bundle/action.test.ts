@@ -60,10 +60,9 @@ describe('bundled action', () => {
     expect(main.code).toBe(0);
     const calls = r.calls();
     const verbs = calls.map((c) => c.argv.slice(1, 3).join(' '));
-    const firstMain = verbs.indexOf('buildx version');
-    expect(verbs.slice(firstMain)).toEqual(
-      expect.arrayContaining(['buildx version', 'buildx create', 'login --username', 'buildx build', 'logout docker.io', 'buildx rm']),
-    );
+    expect(verbs).toEqual(expect.arrayContaining(['buildx version', 'buildx create', 'login --username', 'buildx build', 'logout docker.io', 'buildx rm']));
+    // The login is the first docker command: nothing (binfmt, BuildKit, FROM images) is pulled anonymously.
+    expect(verbs[0]).toBe('login --username');
     // Post removes exactly the builder main created (the engine tests run with `driver: docker`,
     // where the action creates none, so this is where the cleanup of a real builder name is checked).
     const create = calls.find((c) => c.argv[1] === 'buildx' && c.argv[2] === 'create')?.argv ?? [];
@@ -115,6 +114,31 @@ describe('bundled action', () => {
     expect(build?.argv).toContain('--load');
     expect(build?.argv).not.toContain('--push');
     expect(main.outputs.tags).toContain('org/hello:pr-7');
+  });
+
+  test('registry-auth: one login per registry, each token on its own stdin, both logged out in post', () => {
+    const GH = 'ghp_SECOND-token-9876543210';
+    const auth = `- registry: docker.io\n  username: org-bot\n  password: ${TOKEN}\n- registry: ghcr.io\n  username: gh-bot\n  password: ${GH}\n`;
+    const { main, post } = r.mainAndPost({ image: 'org/hello\nghcr.io/org/hello', context: 'examples/hello', platforms: 'amd64', 'registry-auth': auth });
+    expect(main.code).toBe(0);
+    const calls = r.calls();
+    expect(calls.filter((c) => c.argv[1] === 'login').map((c) => [c.argv.at(-1), c.stdin])).toEqual([['docker.io', TOKEN], ['ghcr.io', GH]]);
+    expect(calls.filter((c) => c.argv[1] === 'logout').map((c) => c.argv[2])).toEqual(['docker.io', 'ghcr.io']);
+    expect(calls.every((c) => !c.argv.join(' ').includes(GH))).toBe(true);
+    expect(main.stdout.split('\n').slice(0, 2)).toEqual([`::add-mask::${TOKEN}`, `::add-mask::${GH}`]);
+    expect(post.code).toBe(0);
+  });
+
+  test("a user's credsStore keeps its own login: ours stays in the per-job file and post's logout cannot erase theirs", () => {
+    const store = `${r.dir}/keychain.json`;
+    const mine = { helper: 'desktop', auth: Buffer.from('me:my-own-token').toString('base64') };
+    fs.writeFileSync(store, JSON.stringify({ 'https://index.docker.io/v1/': mine }));
+    fs.mkdirSync(`${r.home}/.docker`, { recursive: true });
+    fs.writeFileSync(`${r.home}/.docker/config.json`, JSON.stringify({ auths: { 'https://index.docker.io/v1/': {} }, credsStore: 'desktop' }));
+    const { main, post } = r.mainAndPost({ ...base, platforms: 'amd64' }, { FAKE_CREDENTIAL_STORE: store });
+    expect([main.code, post.code]).toEqual([0, 0]);
+    expect(r.calls().map((c) => c.argv.slice(1, 3).join(' '))).toEqual(expect.arrayContaining(['login --username', 'logout docker.io']));
+    expect(JSON.parse(fs.readFileSync(store, 'utf8'))).toEqual({ 'https://index.docker.io/v1/': mine });
   });
 
   test('push to Docker Hub without credentials fails before any docker command', () => {

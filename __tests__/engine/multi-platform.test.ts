@@ -83,6 +83,15 @@ describe('engine: two-platform build and push of examples/hello (stand-in builde
     };
     expect(config.User).toBe('65532:65532');
     expect(config.Entrypoint).toEqual(['/usr/local/bin/hello']);
+    // The default runtime is cgr.dev/chainguard/static:latest, resolved by the docker driver from the
+    // image store (the stand-in, loaded by standin-images.sh): its marker file is in the image.
+    expect(fs.readFileSync(main.outputs.dockerfile ?? '', 'utf8')).toMatch(/^FROM cgr\.dev\/chainguard\/static:latest AS runtime$/m);
+    const cid = docker(['create', '--platform', 'linux/arm64', `${IMAGE}:1.2.3`]).stdout.trim();
+    try {
+      expect(docker(['cp', `${cid}:/etc/os-release`, '-']).stdout).toContain('STAND-IN for chainguard/static');
+    } finally {
+      docker(['rm', cid]);
+    }
 
     // Post: exits 0 and leaves no builder, no per-job docker config (the login) behind.
     const post = await runner.post();

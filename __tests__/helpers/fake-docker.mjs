@@ -5,6 +5,9 @@
 // $FAKE_DOCKER_FAIL: JSON {"<argv substring>": {"code": n, "stderr": "...", "times": k}} to fail calls.
 // $FAKE_DOCKER_DAEMON=down: every command that needs the daemon fails the way docker does without one.
 // $FAKE_BUILDX_VERSION: what `docker buildx version` reports (default v0.30.1); `none` = no buildx plugin.
+// $FAKE_CREDENTIAL_STORE: a JSON file standing in for the OS keychain behind a credential helper. As in
+// docker's configfile.GetCredentialsStore, login/logout use the helper named by credHelpers[key] (when
+// the key exists, even as "") or else credsStore, and the config file only when that is empty.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -58,6 +61,19 @@ function editAuths(edit) {
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(cfg, null, '\t'));
 }
+function helperFor(key) {
+  const file = path.join(process.env.DOCKER_CONFIG ?? '', 'config.json');
+  const cfg = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8') || '{}') : {};
+  if (cfg.credHelpers && key in cfg.credHelpers) return cfg.credHelpers[key];
+  return cfg.credsStore ?? '';
+}
+function editStore(edit) {
+  const file = process.env.FAKE_CREDENTIAL_STORE;
+  if (!file) fail('fake docker: a credential helper is configured but FAKE_CREDENTIAL_STORE is not set\n');
+  const st = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  edit(st);
+  fs.writeFileSync(file, JSON.stringify(st));
+}
 const authKey = (registry) => (!registry || registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry);
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
@@ -97,13 +113,19 @@ if (args[0] === 'buildx' && args[1] === 'version') {
 } else if (args[0] === 'login') {
   const u = args.indexOf('--username');
   const user = u >= 0 ? args[u + 1] : '';
+  const key = authKey(args[args.length - 1]);
+  const auth = Buffer.from(`${user}:${stdin}`).toString('base64');
+  const helper = helperFor(key);
+  if (helper) editStore((st) => (st[key] = { helper, auth }));
   editAuths((a) => {
-    a[authKey(args[args.length - 1])] = { auth: Buffer.from(`${user}:${stdin}`).toString('base64') };
+    a[key] = helper ? {} : { auth };
   });
   process.stdout.write('Login Succeeded\n');
 } else if (args[0] === 'logout') {
+  const key = authKey(args[1]);
+  if (helperFor(key)) editStore((st) => delete st[key]);
   editAuths((a) => {
-    delete a[authKey(args[1])];
+    delete a[key];
   });
   process.stdout.write(`Removing login credentials for ${authKey(args[1])}\n`);
 }

@@ -189,6 +189,38 @@ describe('e2e.yml', () => {
     expect(actionStep('cache-reuse')).toEqual(actionStep('qemu'));
   });
 
+  it("reaches the action's builder and logins through its docker-config output, in every job after the action", () => {
+    // buildx history and pulls of what was pushed with the action's login fail with ~/.docker.
+    for (const job of ['cache-reuse', 'native', 'merge', 'toolchain-pin', 'two-registries']) {
+      const action = stepsOf(job).find((st) => st.uses === './');
+      const after = stepsOf(job).slice(stepsOf(job).indexOf(action as Obj) + 1).filter((st) => typeof st.run === 'string' && /\bdocker (run|buildx|pull)\b/.test(st.run));
+      expect({ job, steps: after.length > 0 }).toEqual({ job, steps: true });
+      for (const st of after) {
+        expect({ job, step: st.name, DOCKER_CONFIG: isObj(st.env) ? st.env.DOCKER_CONFIG : undefined }).toEqual({ job, step: st.name, DOCKER_CONFIG: `\${{ steps.${String(action?.id)}.outputs.docker-config }}` });
+      }
+    }
+  });
+
+  it('toolchain-pin writes a rust-toolchain.toml before the action, without secrets, and checks the compiler in the build log', () => {
+    const steps = stepsOf('toolchain-pin');
+    const pin = steps.findIndex((st) => typeof st.run === 'string' && st.run.includes('examples/hello/rust-toolchain.toml'));
+    expect(pin).toBeGreaterThanOrEqual(0);
+    expect(pin).toBeLessThan(steps.findIndex((st) => st.uses === './'));
+    expect(actionStep('toolchain-pin')).toMatchObject({ context: 'examples/hello', cache: 'none' });
+    expect(JSON.stringify(jobs['toolchain-pin'])).not.toContain('secrets.');
+    expect(JSON.stringify(steps)).toContain('rustc 1\\\\.90');
+  });
+
+  it('two-registries logs in to Docker Hub and GHCR with registry-auth, gated like native', () => {
+    expect(jobs['two-registries']?.if).toEqual(jobs.native?.if);
+    const w = actionStep('two-registries');
+    expect(String(w.image).trim().split('\n').map((l) => l.trim().split('/')[0])).toEqual(['${{ vars.DOCKERHUB_USERNAME }}', 'ghcr.io']);
+    const auth = parse(String(w['registry-auth'])) as Array<{ registry: string }>;
+    expect(auth.map((a) => a.registry)).toEqual(['docker.io', 'ghcr.io']);
+    expect(w).not.toHaveProperty('username');
+    expect(jobs['two-registries']?.permissions).toMatchObject({ packages: 'write' });
+  });
+
   it('gates the Docker Hub jobs on the DOCKERHUB_USERNAME variable', () => {
     expect(String(jobs.native?.if)).toContain("vars.DOCKERHUB_USERNAME != ''");
     expect(jobs.merge?.needs).toBe('native');

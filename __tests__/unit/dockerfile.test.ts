@@ -1,4 +1,4 @@
-import { muslrustTagFor, profileFlag, renderDockerfile, renderDockerignore, DEFAULT_MUSLRUST_TAG } from '../../src/plan/dockerfile.js';
+import { profileFlag, renderDockerfile, renderDockerignore } from '../../src/plan/dockerfile.js';
 
 const base = { bin: 'app', profile: 'release', features: [] as string[], builderImage: '', muslrustTag: '1.98.1-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false };
 
@@ -75,14 +75,6 @@ describe('renderDockerfile', () => {
 
 describe('helpers', () => {
   test.each([['release', '--release'], ['dev', '--profile dev'], ['dist', '--profile dist']])('profile %p', (p, f) => expect(profileFlag(p)).toBe(f));
-  test.each<[string | undefined, string]>([
-    [undefined, DEFAULT_MUSLRUST_TAG],
-    ['1.85.1', '1.85.1-stable'],
-    ['1.85', '1.85.0-stable'],
-    ['stable', 'stable'],
-    ['nightly-2026-01-02', 'nightly-2026-01-02'],
-    ['beta', DEFAULT_MUSLRUST_TAG],
-  ])('muslrust tag for %p', (ch, tag) => expect(muslrustTagFor(ch).tag).toBe(tag));
   test('dockerignore keeps the user rules and adds ours', () => {
     expect(renderDockerignore('node_modules\n')).toBe('node_modules\n# added by muslrust-chef-action: host build output and VCS data never enter the image build\n/target\n.git\n');
     expect(renderDockerignore(undefined)).toContain('/target');

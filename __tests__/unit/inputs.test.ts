@@ -57,7 +57,6 @@ describe('parseInputs', () => {
   });
   test.each<[Partial<RawInputs>, RegExp]>([
     [{ image: '' }, /Input 'image' is required/],
-    [{ image: 'Org/App' }, /Input 'image'.*upper-case.*"org\/app"/],
     [{ image: 'org/app:1.0' }, /Input 'image'.*carries a tag/],
     [{ image: 'org/my app' }, /Input 'image'.*white space/],
     [{ image: 'bad_host:99999x/app' }, /Input 'image'/],

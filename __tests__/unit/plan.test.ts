@@ -44,8 +44,8 @@ describe('buildPlan (pure)', () => {
     ['qemu: false never installs', { qemu: 'false' }, {}, ['buildx-version', 'builder-create', 'build', 'inspect']],
     ['driver docker: no builder to create', { platforms: 'linux/amd64', driver: 'docker' }, {}, ['buildx-version', 'build', 'inspect']],
     ['push: false has nothing to inspect', { platforms: 'linux/amd64', push: 'false' }, {}, ['buildx-version', 'builder-create', 'build']],
-    ['credentials add a login', { platforms: 'linux/amd64', username: 'u', password: 'p' }, {}, ['buildx-version', 'builder-create', 'login', 'build', 'inspect']],
-    ['merge mode', { mode: 'merge', digests: `sha256:${'a'.repeat(64)}` }, {}, ['buildx-version', 'builder-create', 'merge', 'inspect']],
+    ['credentials: the login comes first, before anything is pulled', { username: 'u', password: 'p' }, {}, ['login', 'qemu', 'buildx-version', 'builder-create', 'build', 'inspect']],
+    ['merge mode: buildx is checked, no builder is created', { mode: 'merge', digests: `sha256:${'a'.repeat(64)}` }, {}, ['buildx-version', 'merge', 'inspect']],
   ])('%s', (_name, over, idsOver, want) => {
     expect(ids_(plan(over, ctx(), over.mode === 'merge' ? { context: '/w' } : files, { ...ids, ...idsOver }))).toEqual(want);
   });

@@ -39,9 +39,10 @@ describe('parseImage', () => {
     ['ghcr.io/org/sub/app', { name: 'ghcr.io/org/sub/app', registry: 'ghcr.io', path: 'org/sub/app' }],
     ['localhost:5000/app', { name: 'localhost:5000/app', registry: 'localhost:5000', path: 'app' }],
     ['127.0.0.1:5000/a-b_c.d', { name: '127.0.0.1:5000/a-b_c.d', registry: '127.0.0.1:5000', path: 'a-b_c.d' }],
+    // metadata-action's latest08 case: ghcr.io/MyUSER/MyApp → ghcr.io/myuser/myapp
+    ['ghcr.io/MyUSER/MyApp', { name: 'ghcr.io/myuser/myapp', registry: 'ghcr.io', path: 'myuser/myapp', lowercasedFrom: 'ghcr.io/MyUSER/MyApp' }],
   ])('%p', (v, want) => expect(parseImage('image', v)).toEqual(want));
   test.each([
-    ['Org/App', /upper-case/],
     ['org/app:latest', /carries a tag \('latest'\)/],
     ['org/app@sha256:abc', /digest/],
     ['org/ app', /white space/],

@@ -42,7 +42,7 @@ describe('readWorkspace / pickBin', () => {
     );
     expect(ws.bins.map((b) => `${b.name}@${b.member}`).sort()).toEqual(['api-server@crates/api', 'cli@tools/cli', 'extra@tools/cli', 'multi@tools/cli']);
     expect(ws.packages.find((p) => p.name === 'api')).toMatchObject({ version: '2.0.0', license: 'Apache-2.0' });
-    expect(ws.toolchainChannel).toBe('1.85.1');
+    expect(ws.toolchain).toEqual({ file: 'rust-toolchain.toml', channel: '1.85.1', components: [], targets: [] });
     expect(Object.keys(ws.configFiles).sort()).toEqual(['.cargo/config.toml', 'rust-toolchain.toml']);
     expect(() => pickBin(ws, '')).toThrow(/4 binaries: .*api-server \(package api in crates\/api\).*Set the 'bin' input/);
     expect(pickBin(ws, 'extra').pkg).toBe('cli');
@@ -51,7 +51,7 @@ describe('readWorkspace / pickBin', () => {
 
   test('legacy rust-toolchain file with a bare channel', () => {
     const ws = readWorkspace(tree({ 'Cargo.toml': '[package]\nname = "a"\n', 'src/main.rs': '', 'Cargo.lock': LOCK, 'rust-toolchain': '1.80.0\n' }));
-    expect(ws.toolchainChannel).toBe('1.80.0');
+    expect(ws.toolchain?.channel).toBe('1.80.0');
   });
 
   test.each<[Record<string, string>, RegExp]>([

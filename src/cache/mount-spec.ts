@@ -57,9 +57,12 @@ export function mountId(m: CacheMount, arch: string, scope = `\${${SCOPE_ARG}}`)
   return `muslrust-chef-${scope}-${m.name}-${arch}`;
 }
 
-/** `--mount=...` flags for a Dockerfile RUN line (uses the TARGETARCH and MUSLRUST_CHEF_SCOPE build args). */
-export function mountFlags(): string[] {
-  return CACHE_MOUNTS.map((m) => `--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=${m.target},sharing=locked`);
+/**
+ * `--mount=...` flags for a Dockerfile RUN line (uses the TARGETARCH and MUSLRUST_CHEF_SCOPE build args).
+ * `targetDir` moves the target/ mount to where cargo really writes (`[build] target-dir`, see plan/target-dir.ts).
+ */
+export function mountFlags(targetDir?: string): string[] {
+  return CACHE_MOUNTS.map((m) => `--mount=type=cache,id=${mountId(m, '${TARGETARCH}')},target=${m.name === 'target' && targetDir ? targetDir : m.target},sharing=locked`);
 }
 
 /** The build argv with `--build-arg MUSLRUST_CHEF_MOUNTS=<value>` right after `build` (known only after the restore). */

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
+import { maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
 import { formatCacheKey } from '../cache/key.js';
 import { mountsArgValue, withMountsArg } from '../cache/mount-spec.js';
 import { restoreCacheMounts, restoreLocalCache } from './cache/persist.js';
@@ -68,6 +68,7 @@ export async function runMain(): Promise<void> {
     if (plan.dockerfile.ignorePath) fs.writeFileSync(plan.dockerfile.ignorePath, plan.dockerfile.ignoreContent ?? '');
   }
   logPlan(plan, inputs);
+  for (const n of plan.notices) core.notice(n);
   for (const w of plan.warnings) core.warning(w);
   setPlanOutputs(plan);
   const report: RunReport = { dryRun: inputs.dryRun, sizes: [] };
@@ -78,14 +79,12 @@ export async function runMain(): Promise<void> {
   }
 
   const dockerConfig = path.join(workDir, 'docker-config');
-  prepareDockerConfig(dockerConfig);
+  prepareDockerConfig(dockerConfig, inputs.auths.map((a) => a.registry));
+  // Later steps reach the builder (buildx history) and the logged-in registries through this directory.
+  core.setOutput('docker-config', dockerConfig);
   const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
   saveMainState(state);
   const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
-  if (inputs.cache === 'gha' && plan.mode === 'build') {
-    const problem = ghaCacheEnvProblem(ctx.env);
-    if (problem) core.warning(problem);
-  }
 
   let metadata = '{}';
   let cacheHit = false;
@@ -108,11 +107,13 @@ export async function runMain(): Promise<void> {
       case 'builder-boot':
         await core.group('Builder', () => docker.run(cmd.argv, { context: cmd.id === 'builder-append' ? 'appending a builder node' : 'booting the builder nodes' }));
         break;
-      case 'login':
-        await runLogin(docker, cmd, inputs.password);
-        state.loggedIn.push(plan.registry);
+      case 'login': {
+        const registry = cmd.argv[cmd.argv.length - 1] ?? '';
+        await runLogin(docker, cmd, inputs.auths.find((a) => a.registry === registry)?.password ?? '');
+        state.loggedIn.push(registry);
         saveMainState(state);
         break;
+      }
       case 'build': {
         let argv = cmd.argv;
         if (inputs.cacheMounts) {

@@ -76,9 +76,9 @@ export function eventFacts(git: GitContext): EventFacts {
     branch,
     tag,
     pr,
-    // Only PR events carry GITHUB_BASE_REF; metadata-action also reads a push payload's base_ref
-    // for tags, which GitContext does not keep (and its README advises against relying on).
-    baseRef: pr !== '' ? (git.baseRef ?? '') : '',
+    // As metadata-action: on a tag ref, the push payload's base_ref (the branch the tagged commit was
+    // pushed with; empty for tags created otherwise, e.g. by a release); on a PR, its target branch.
+    baseRef: tag !== '' ? (git.pushBaseRef ?? '').replace(/^refs\/heads\//, '') : pr !== '' ? (git.baseRef ?? '') : '',
     defaultBranch: git.defaultBranch,
     isDefaultBranch,
     now: git.now,

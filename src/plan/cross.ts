@@ -73,10 +73,15 @@ function foreignEnv(foreign: readonly Platform[]): string[] {
 }
 
 /** Inline chef stage additions (after cargo-chef is installed): targets, zig, per-target environment. */
+/** The Rust std of every requested platform, for the toolchain RUSTUP_TOOLCHAIN selects (or the default). */
+export function crossTargetsLine(o: CrossOptions): string {
+  return `RUN rustup target add ${o.platforms.map(rustTarget).join(' ')}`;
+}
+
 export function crossChefLines(o: CrossOptions): string[] {
   return [
     '# Cross-compiling: the target std of every requested platform, and zig as the C compiler of the foreign ones.',
-    `RUN rustup target add ${o.platforms.map(rustTarget).join(' ')}`,
+    crossTargetsLine(o),
     ...(o.foreign.length > 0 ? [zigInstall(), ...foreignEnv(o.foreign)] : []),
   ];
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_SCOPE, mountFlags, MOUNTS_ARG, SCOPE_ARG, WORKDIR } from '../cache/mount-spec.js';
-import { crossChefLines, targetStages, ZIG_WRAPPER, type CrossOptions } from './cross.js';
+import { crossChefLines, crossTargetsLine, targetStages, ZIG_WRAPPER, type CrossOptions } from './cross.js';
 
 /**
  * Pinned defaults. The inline chef stage is what a first-time user gets with nothing published: it is
@@ -22,10 +22,14 @@ export interface DockerfileOptions {
   builderImage: string;
   /** clux/muslrust tag for the inline stage. */
   muslrustTag: string;
+  /** Chef-stage lines selecting the workspace's pinned toolchain (plan/toolchain.ts); empty without a pin. */
+  toolchainLines?: readonly string[];
   runtimeImage: string;
   cacheMounts: boolean;
   /** Cross-compiling build stages (see cross.ts); undefined → every stage runs on the target platform. */
   cross?: CrossOptions;
+  /** Absolute target dir when `[build] target-dir` moves it (plan/target-dir.ts); undefined = /volume/target. */
+  targetDir?: string;
 }
 
 /** `release` → `--release`; any other profile → `--profile NAME` (cargo's own spelling). */
@@ -33,26 +37,11 @@ export function profileFlag(profile: string): string {
   return profile === 'release' ? '--release' : `--profile ${profile}`;
 }
 
-/** rust-toolchain channel → clux/muslrust tag, so the builder's rustc matches the project's. */
-export function muslrustTagFor(channel: string | undefined): { tag: string; why: string } {
-  if (channel === undefined || channel === '') return { tag: DEFAULT_MUSLRUST_TAG, why: 'no rust-toolchain pin; pinned default' };
-  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(channel);
-  if (m) {
-    // muslrust tags carry the full version; a `1.85` pin means its first release.
-    const v = `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
-    return { tag: `${v}-stable`, why: `rust-toolchain pins ${channel}` };
-  }
-  const nightly = /^nightly-(\d{4}-\d{2}-\d{2})$/.exec(channel);
-  if (nightly) return { tag: `nightly-${nightly[1]}`, why: `rust-toolchain pins ${channel}` };
-  if (channel === 'stable') return { tag: 'stable', why: 'rust-toolchain says stable (unpinned: consider pinning a version)' };
-  return { tag: DEFAULT_MUSLRUST_TAG, why: `rust-toolchain channel ${JSON.stringify(channel)} has no muslrust tag; pinned default used` };
-}
-
 /** Where the cache-mounts RUNs bind-mount the action's scripts (muslrust-chef-mounts) from the named context. */
 export const SCRIPTS_MOUNT = '/muslrust-chef-scripts';
 
-function run(lines: string[], cacheMounts: boolean): string {
-  const mounts = cacheMounts ? [...mountFlags(), `--mount=type=bind,from=${SCRIPTS_CONTEXT},target=${SCRIPTS_MOUNT}`].map((f) => `${f} \\\n    `).join('') : '';
+function run(lines: string[], cacheMounts: boolean, targetDir?: string): string {
+  const mounts = cacheMounts ? [...mountFlags(targetDir), `--mount=type=bind,from=${SCRIPTS_CONTEXT},target=${SCRIPTS_MOUNT}`].map((f) => `${f} \\\n    `).join('') : '';
   return `RUN ${mounts}${lines.join(' \\\n && ')}`;
 }
 
@@ -88,7 +77,13 @@ export function renderDockerfile(o: DockerfileOptions): string {
   const on = o.cross ? '--platform=$BUILDPLATFORM ' : '';
   const scripts = ['muslrust-chef-locate', 'muslrust-chef-check-static', ...(o.cross?.foreign.length ? [ZIG_WRAPPER] : [])];
   const chef = o.builderImage
-    ? [`FROM ${on}${o.builderImage} AS chef`, `WORKDIR ${WORKDIR}`]
+    ? [
+        `FROM ${on}${o.builderImage} AS chef`,
+        ...(o.toolchainLines ?? []),
+        // A pinned toolchain installed over a prebuilt image needs the cross targets too.
+        ...(o.cross && o.toolchainLines?.length ? [crossTargetsLine(o.cross)] : []),
+        `WORKDIR ${WORKDIR}`,
+      ]
     : [
         `FROM ${on}${MUSLRUST_IMAGE}:${o.muslrustTag} AS chef`,
         'USER root',
@@ -96,6 +91,9 @@ export function renderDockerfile(o: DockerfileOptions): string {
         '# cargo-chef is a host tool: build it for the gnu host, not for muslrust\'s default musl target.',
         `RUN CARGO_BUILD_TARGET="$(uname -m)-unknown-linux-gnu" cargo install --locked cargo-chef --version ${CARGO_CHEF_VERSION} \\\n && rm -rf "$CARGO_HOME/registry" "$CARGO_HOME/git"`,
         `COPY --from=${SCRIPTS_CONTEXT} --chmod=0755 ${scripts.join(' ')} /usr/local/bin/`,
+        // After cargo-chef: it is built by the image's own toolchain, whatever the workspace pins.
+        ...(o.toolchainLines ?? []),
+        // After the pin: RUSTUP_TOOLCHAIN makes `rustup target add` add the targets to the pinned toolchain.
         ...(o.cross ? crossChefLines(o.cross) : []),
         `WORKDIR ${WORKDIR}`,
       ];
@@ -118,11 +116,14 @@ export function renderDockerfile(o: DockerfileOptions): string {
     ...m.args,
     `COPY --from=planner ${WORKDIR}/recipe.json recipe.json`,
     '# Dependencies only: this layer depends on recipe.json alone, so source edits reuse it.',
-    run([`${m.cook}cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts),
+    // cargo, muslrust-chef-locate and the target/ cache mount agree on where the build output goes.
+    ...(o.targetDir ? [`ENV CARGO_TARGET_DIR=${o.targetDir}`] : []),
+    run([`${m.cook}cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts, o.targetDir),
     'COPY . .',
     run(
       [...m.before, `cargo build ${common}`, ...m.after, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out} "$TARGETARCH"`],
       o.cacheMounts,
+      o.targetDir,
     ),
     '',
     `FROM ${o.runtimeImage} AS runtime`,
@@ -134,7 +135,9 @@ export function renderDockerfile(o: DockerfileOptions): string {
 }
 
 /** Beside the generated Dockerfile (BuildKit reads `<Dockerfile>.dockerignore` first): the user's rules plus ours. */
-export function renderDockerignore(userIgnore: string | undefined): string {
-  const ours = ['# added by muslrust-chef-action: host build output and VCS data never enter the image build', '/target', '.git'];
+export function renderDockerignore(userIgnore: string | undefined, targetDir?: string): string {
+  // A `[build] target-dir` inside the workspace is host build output too.
+  const moved = targetDir?.startsWith(`${WORKDIR}/`) ? [targetDir.slice(WORKDIR.length)] : [];
+  const ours = ['# added by muslrust-chef-action: host build output and VCS data never enter the image build', '/target', ...moved.filter((d) => d !== '/target'), '.git'];
   return [...(userIgnore ? [userIgnore.trimEnd()] : []), ...ours, ''].join('\n');
 }

@@ -7,6 +7,8 @@ export interface ImageName {
   registry: string;
   /** Path below the registry, e.g. `org/app` (Docker Hub single names get no `library/` here). */
   path: string;
+  /** As written, when that had upper-case letters (the name is lower-cased, as metadata-action does). */
+  lowercasedFrom?: string;
 }
 
 // The distribution reference grammar (docker/distribution reference/regexp.go), restricted to a
@@ -16,7 +18,10 @@ const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?
 const EXAMPLE = 'A valid image is a name without tag, e.g. org/app, docker.io/org/app or ghcr.io/org/app; put tags in the `tags` input.';
 
 export function parseImage(input: string, raw: string): ImageName {
-  const v = raw.trim();
+  const written = raw.trim();
+  // `ghcr.io/${{ github.repository }}` carries the owner's capitals; docker/metadata-action lower-cases
+  // image names (sanitizeImageName), so a drop-in replacement does too, and says so (plan notices).
+  const v = written.toLowerCase();
   if (v === '') throw new InputError(input, raw, 'is empty', EXAMPLE);
   if (/\s/.test(v)) throw new InputError(input, raw, 'contains white space', EXAMPLE);
   if (v.includes('@')) throw new InputError(input, raw, 'contains a digest', EXAMPLE);
@@ -34,14 +39,12 @@ export function parseImage(input: string, raw: string): ImageName {
     throw new InputError(input, raw, `carries a tag ('${last.slice(last.indexOf(':') + 1)}')`, EXAMPLE);
   }
   for (const c of parts) {
-    if (c !== c.toLowerCase()) {
-      throw new InputError(input, raw, 'has upper-case letters (repository names must be lowercase)', `Use ${JSON.stringify(v.toLowerCase())}; with \${{ github.repository }} lower-case it first. ${EXAMPLE}`);
-    }
     if (!COMPONENT.test(c)) throw new InputError(input, raw, `has an invalid path component '${c}'`, EXAMPLE);
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = 'docker.io';
   const path = parts.join('/');
-  return { name: registry === 'docker.io' && !first.includes('.') ? path : `${registry}/${path}`, registry, path };
+  const name = registry === 'docker.io' && !first.includes('.') ? path : `${registry}/${path}`;
+  return written === v ? { name, registry, path } : { name, registry, path, lowercasedFrom: written };
 }
 
 /** True for registries on this machine (plain HTTP is fine, and no login is needed to push). */

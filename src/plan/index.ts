@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
+import { ghaCacheEnvProblem } from '../cache/env.js';
 import { layerCacheArgs } from '../cache/layer.js';
 import { mountScope, SCOPE_ARG } from '../cache/mount-spec.js';
 import type { RunContext } from '../read/context.js';
@@ -9,7 +10,11 @@ import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, checkBuilderInputs, isLocalDriver, parseAppend, type BuilderOptions } from './builder.js';
 import { buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
-import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { checkPushCredentials } from './auth.js';
+import { DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { muslPreflight } from './preflight.js';
+import { configuredTargetDir, DEFAULT_TARGET_DIR } from './target-dir.js';
+import { resolveToolchain, toolchainLines, type RustToolchain } from './toolchain.js';
 import { isLocalRegistry } from './image-ref.js';
 import type { BinTarget } from '../read/workspace.js';
 import { pickBin } from './bins.js';
@@ -23,6 +28,8 @@ export interface Plan {
   context: string;
   dockerfile: { path: string; content: string; generated: boolean; ignorePath?: string; ignoreContent?: string };
   muslrust?: { tag: string; why: string };
+  /** The toolchain prepare, cook and build run under (generated Dockerfile only). */
+  toolchain?: RustToolchain;
   cacheKey: CacheKey;
   meta: MetaResult;
   push: boolean;
@@ -43,6 +50,8 @@ export interface Plan {
   allocator: string;
   commands: PlannedCommand[];
   warnings: string[];
+  /** Things the user should know that are not problems (logged as notices). */
+  notices: string[];
 }
 
 export interface PlanIds {
@@ -65,6 +74,9 @@ function allocatorOf(lock: string): string {
 /** Pure: everything from disk comes in `files` (read/plan-files.ts), every id and host fact in `ids`. */
 export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids: PlanIds): Plan {
   const warnings: string[] = [];
+  const notices = inputs.images.flatMap((i) =>
+    i.lowercasedFrom ? [`Input 'image': ${i.lowercasedFrom} is pushed as ${i.name} (registries only take lower-case repository names; docker/metadata-action lower-cases them too).`] : [],
+  );
   const { from, platforms } = resolvePlatforms(inputs.platformsRaw, ctx.env.MUSLRUST_PLATFORMS);
   const context = files.context;
   const append = parseAppend(inputs.append);
@@ -84,24 +96,33 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
+  let toolchain: RustToolchain | undefined;
   const buildContexts: Record<string, string> = {};
   if (files.userDockerfile) {
     dockerfile = { ...files.userDockerfile, generated: false };
   } else if (inputs.mode === 'build' && ws) {
     bin = pickBin(ws, inputs.bin);
-    muslrust = inputs.builderImage ? undefined : muslrustTagFor(ws.toolchainChannel);
+    warnings.push(...muslPreflight(ws.lock, { builderImage: inputs.builderImage !== '' }));
+    toolchain = resolveToolchain(ws.toolchain, { builderImage: inputs.builderImage !== '', defaultTag: DEFAULT_MUSLRUST_TAG, lock: ws.lock });
+    warnings.push(...toolchain.warnings);
+    muslrust = inputs.builderImage ? undefined : { tag: toolchain.muslrustTag, why: toolchain.why };
+    // Where cargo writes: the config's [build] target-dir; with cache mounts in a prebuilt builder, pinned
+    // to the mount's path so a CARGO_TARGET_DIR in that image cannot send the output past the mount.
+    const targetDir = configuredTargetDir(ws.configFiles) ?? (inputs.cacheMounts && inputs.builderImage ? DEFAULT_TARGET_DIR : undefined);
     const content = renderDockerfile({
       bin: bin.name,
       profile: inputs.profile,
       features: inputs.features,
       builderImage: inputs.builderImage,
       muslrustTag: muslrust?.tag ?? '',
+      toolchainLines: toolchainLines(toolchain),
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
       cross: crossCompiles && foreignToBuilder.length > 0 ? { platforms, foreign: foreignToBuilder } : undefined,
+      targetDir,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
-    dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore) };
+    dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore, targetDir) };
     // The scripts context also carries muslrust-chef-mounts, which the cache-mounts build runs.
     if (!inputs.builderImage || inputs.cacheMounts) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
@@ -137,20 +158,27 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   if (inputs.pushByDigest && inputs.images.length !== 1) {
     throw new InputError(Input.PushByDigest, 'true', `needs exactly one image, but 'image' lists ${inputs.images.length}`, 'A matrix leg pushes one image by digest; list the other names in the merge step instead.');
   }
-  const registry = inputs.registry || inputs.images[0]?.registry || 'docker.io';
-  const login = inputs.username !== '';
-  const needsAuth = push && inputs.images.some((i) => !isLocalRegistry(i.registry));
-  if (needsAuth && !login && !ids.hasStoredAuth(registry)) {
-    throw new InputError(
-      Input.Username,
-      '',
-      `is empty, but pushing to ${registry} needs credentials`,
-      'Set username and password (for Docker Hub: a DOCKERHUB_TOKEN access token secret), log in in an earlier step, or set push: false.',
-    );
+  const registry = inputs.auths[0]?.registry ?? (inputs.registry || inputs.images[0]?.registry || 'docker.io');
+  const login = inputs.auths.length > 0;
+  if (push && !login) {
+    const missing = inputs.images.find((i) => !isLocalRegistry(i.registry) && !ids.hasStoredAuth(i.registry));
+    if (missing) {
+      throw new InputError(
+        Input.Username,
+        '',
+        `is empty, but pushing to ${missing.registry} needs credentials`,
+        'Set username and password (for Docker Hub: a DOCKERHUB_TOKEN access token secret), registry-auth for several registries, log in in an earlier step, or set push: false.',
+      );
+    }
   }
+  if (push) checkPushCredentials(inputs.images, inputs.auths, ids.hasStoredAuth, Input.Image);
   if (push && inputs.mode === 'build' && meta.tags.length === 0 && !inputs.pushByDigest) {
     throw new InputError(Input.Tags, inputs.tags, 'produced no tag for this event, so there is nothing to push', 'Add a rule that fires on this ref (e.g. type=sha or type=raw,value=latest), or set push: false.');
   }
+
+  // A plan warning, so dry-run shows it too: buildx drops the gha cache without a word when these are missing.
+  const ghaProblem = inputs.cache === 'gha' && inputs.mode === 'build' ? ghaCacheEnvProblem(ctx.env) : undefined;
+  if (ghaProblem) warnings.push(ghaProblem);
 
   const metadataFile = path.join(ids.workDir, 'metadata.json');
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
@@ -159,10 +187,14 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   const scope = inputs.cacheMounts && inputs.mode === 'build' ? mountScope(ctx.git.repository, context) : undefined;
   const builderOpts: BuilderOptions = { builder, driver: inputs.driver, localRegistry, endpoint: inputs.endpoint, driverOpts: inputs.driverOpts, append };
   checkBuilderInputs(builderOpts);
-  const commands: PlannedCommand[] = [];
+  // Logins first: QEMU's binfmt image, the BuildKit image and the FROM images are pulled authenticated
+  // (Docker Hub's anonymous pull limit is per IP, shared by every job on a hosted runner's address).
+  const commands: PlannedCommand[] = inputs.auths.map((a) => loginCommand(a.registry, a.username));
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
-  commands.push(...builderCommands(builderOpts));
-  if (login) commands.push(loginCommand(registry, inputs.username));
+  // Merge mode only talks to registries (buildx imagetools): it checks buildx, but creates, bootstraps
+  // (one more image pull) and removes no builder.
+  const builderCmds = builderCommands(builderOpts);
+  commands.push(...(inputs.mode === 'merge' ? builderCmds.filter((c) => c.id === 'buildx-version') : builderCmds));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
@@ -192,7 +224,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
 
   return {
-    mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, ways, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, toolchain, cacheKey, meta, push, builder,
+    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, ways, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings, notices,
   };
 }

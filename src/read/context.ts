@@ -17,6 +17,8 @@ export interface GitContext {
   prHeadSha?: string;
   /** GITHUB_BASE_REF (PR target branch) */
   baseRef?: string;
+  /** A push payload's `base_ref` (e.g. refs/heads/main on a tag push), which metadata-action's {{base_ref}} uses for tags. */
+  pushBaseRef?: string;
   /** Commit timestamp from the event payload, when present. */
   commitDate?: Date;
   /** Whether the repository is private (payload), for provenance defaults and labels. */
@@ -76,6 +78,7 @@ export function readGitContext(env: Readonly<Record<string, string | undefined>>
     prNumber,
     prHeadSha: s(obj(pr.head).sha),
     baseRef: s(env.GITHUB_BASE_REF),
+    pushBaseRef: s(payload.base_ref),
     commitDate: ts ? new Date(ts) : undefined,
     isPrivate: typeof repo.private === 'boolean' ? repo.private : undefined,
     license: s(obj(repo.license).spdx_id),

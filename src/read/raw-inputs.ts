@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { DEFAULTS, Input, type RawInputs } from '../inputs.js';
+import { registryAuthSecrets } from '../plan/auth.js';
 
 /** Read every input once (the only caller of core.getInput). Secrets are masked before anything else. */
 export function readRawInputs(get: (name: string) => string = (n) => core.getInput(n)): RawInputs {
@@ -9,5 +10,6 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
     raw[name] = v.trim() === '' ? DEFAULTS[name] : v;
   }
   if (raw.password !== '') core.setSecret(raw.password);
+  for (const p of registryAuthSecrets(raw['registry-auth'])) core.setSecret(p);
   return raw;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { globSync } from 'tinyglobby';
 import { WorkspaceError } from '../errors.js';
+import { readToolchainPin, type ToolchainPin } from './toolchain-file.js';
 
 export interface BinTarget {
   name: string;
@@ -27,8 +28,8 @@ export interface Workspace {
   bins: BinTarget[];
   /** Raw Cargo.lock text. */
   lock: string;
-  /** `rust-toolchain.toml` / `rust-toolchain` channel, when the workspace pins one. */
-  toolchainChannel?: string;
+  /** The rust-toolchain(.toml) pin, read as rustup reads it, when the workspace has one. */
+  toolchain?: ToolchainPin;
   /** Raw bytes of rust-toolchain(.toml) and .cargo/config(.toml) that exist, by relative path. */
   configFiles: Record<string, string>;
   /** Raw Cargo.toml of the root and every member, by relative path (cache-key ingredients). */
@@ -85,28 +86,14 @@ function binsOf(dir: string, manifest: Toml, pkgName: string, member: string): B
   return [...out.values()];
 }
 
-function readToolchain(root: string): { channel?: string; files: Record<string, string> } {
+/** Raw bytes of the files that change what cargo builds (cache-key ingredients), by relative path. */
+function configFilesOf(root: string): Record<string, string> {
   const files: Record<string, string> = {};
-  let channel: string | undefined;
-  for (const rel of ['rust-toolchain.toml', 'rust-toolchain']) {
-    const p = path.join(root, rel);
-    if (!fs.existsSync(p)) continue;
-    const text = fs.readFileSync(p, 'utf8');
-    files[rel] = text;
-    if (channel !== undefined) continue;
-    try {
-      const t = parseToml(text) as Toml;
-      channel = isObj(t.toolchain) ? str(t.toolchain.channel) : undefined;
-    } catch {
-      // The legacy `rust-toolchain` file may be a bare channel name rather than TOML.
-      channel = text.trim().split(/\s+/)[0] || undefined;
-    }
-  }
-  for (const rel of ['.cargo/config.toml', '.cargo/config']) {
+  for (const rel of ['rust-toolchain.toml', 'rust-toolchain', '.cargo/config.toml', '.cargo/config']) {
     const p = path.join(root, rel);
     if (fs.existsSync(p)) files[rel] = fs.readFileSync(p, 'utf8');
   }
-  return { channel, files };
+  return files;
 }
 
 export function readWorkspace(root: string): Workspace {
@@ -164,6 +151,5 @@ export function readWorkspace(root: string): Workspace {
         `reproducible and cacheable. Run 'cargo generate-lockfile' there (or any cargo build) and commit Cargo.lock.`,
     );
   }
-  const tc = readToolchain(root);
-  return { root, packages, bins, lock: fs.readFileSync(lockPath, 'utf8'), toolchainChannel: tc.channel, configFiles: tc.files, manifests };
+  return { root, packages, bins, lock: fs.readFileSync(lockPath, 'utf8'), toolchain: readToolchainPin(root), configFiles: configFilesOf(root), manifests };
 }

@@ -15,6 +15,8 @@
 # registry mirror):
 #
 #   127.0.0.1:5000/chainguard/static:latest        images/chainguard-static/
+#       also loaded into the daemon's image store as cgr.dev/chainguard/static:latest (the action's
+#       default runtime; the mirror only answers for Docker Hub names: see below)
 #   127.0.0.1:5000/muslrust-chef-standin:test      images/muslrust-chef-standin/ (its `cargo`)
 #   127.0.0.1:5000/clux/muslrust:<DEFAULT_MUSLRUST_TAG>   the builder stand-in again (same digest),
 #       so `FROM clux/muslrust:<tag>` of the generated Dockerfile's inline chef stage resolves, e.g.
@@ -176,6 +178,28 @@ case $utility in
   *) die "UTILITY_IMAGE (src/) is '$utility'; this script only knows busybox:<tag>" ;;
 esac
 
+# ------------------------------------------------------------------ cgr.dev/chainguard/static:latest
+# The action's default runtime image is cgr.dev/chainguard/static:latest. dockerd's registry-mirrors
+# serve Docker Hub names only, so the mirror cannot answer for cgr.dev (and an /etc/hosts + TLS trick
+# would change the machine for everyone). With the `docker` driver, BuildKit resolves a FROM image
+# that the daemon's containerd image store already holds without asking its registry; so the runtime
+# stand-in is loaded into the store under that name, both platforms (a FROM-only build with --load:
+# same index digest as the pushed stand-in). A docker-container builder would still go to cgr.dev.
+CGR=cgr.dev/chainguard/static:latest
+cg_digest=$(digest chainguard/static latest)
+[ -n "$cg_digest" ] || die "$REG/chainguard/static:latest is missing, so $CGR cannot be loaded"
+if [ "$(docker image inspect --format '{{.Id}}' "$CGR" 2>/dev/null || true)" != "$cg_digest" ]; then
+  mkdir -p "$WORK/cgr"
+  printf 'FROM %s/chainguard/static@%s\n' "$REG" "$cg_digest" >"$WORK/cgr/Dockerfile"
+  docker buildx build --builder default --platform "$PLATFORMS" --provenance=false --sbom=false --progress=plain \
+    --load -t "$CGR" "$WORK/cgr" >"$WORK/cgr.log" 2>&1 || { tail -n 20 "$WORK/cgr.log" >&2; die "loading $CGR failed"; }
+  have=$(docker image inspect --format '{{.Id}}' "$CGR" 2>/dev/null || true)
+  [ "$have" = "$cg_digest" ] || die "$CGR in the image store is '${have:-missing}', not the stand-in $cg_digest"
+  ts "loaded $CGR into the image store ($cg_digest)"
+else
+  ts "$CGR is up to date in the image store ($cg_digest)"
+fi
+
 # smoke check: both platforms of the stand-in builder run the stand-in cargo
 for p in linux/amd64 linux/arm64; do
   out=$(docker run --rm --pull always --platform "$p" "$REG/muslrust-chef-standin:test" sh -c 'cargo --version && echo "$CARGO_BUILD_TARGET"' 2>&1) ||
@@ -189,4 +213,4 @@ for p in linux/amd64 linux/arm64; do
     *) die "the stand-in builder on $p has the wrong CARGO_BUILD_TARGET: $out" ;;
   esac
 done
-ts "stand-in images ready: $REG/chainguard/static:latest, $REG/muslrust-chef-standin:test (also $REG/clux/muslrust:$muslrust_tag), $REG/library/busybox:${utility#busybox:}"
+ts "stand-in images ready: $REG/chainguard/static:latest (also $CGR in the image store), $REG/muslrust-chef-standin:test (also $REG/clux/muslrust:$muslrust_tag), $REG/library/busybox:${utility#busybox:}"

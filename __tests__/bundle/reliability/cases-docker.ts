@@ -8,7 +8,7 @@ import { serveFiles, TOKEN } from './observe.js';
 export const DOCKER_FAULT_CASES: Case[] = [
   // ---- Faults ---------------------------------------------------------------------------------------------
   {
-    name: 'Docker daemon unreachable (QEMU setup is the first command)',
+    name: 'Docker daemon unreachable (QEMU setup, right after the login)',
     group: 'Faults',
     expected: 'exit 1 with docker\'s own "Cannot connect to the Docker daemon" and what to do; post cleans up',
     inputs: { qemu: 'true', cross: 'false' },

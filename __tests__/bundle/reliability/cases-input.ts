@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildOf, valuesOf, bad, workspace, HELLO, type Case } from './case-kit.js';
+import { annotations } from './observe.js';
 
 // Rows: bad inputs and shell metacharacters. Each says what a user would want (`expected`, the
 // doc's column), how to provoke it, and what to assert beyond the checks every row gets.
@@ -35,7 +36,19 @@ export const INPUT_CASES: Case[] = [
   bad('Bad input', 'context: absolute path elsewhere', { context: '/etc' }, 'context', '/etc', /inside the repository checkout/, 'to stay inside the checkout'),
   bad('Bad input', 'context: a file, not a directory', { context: 'README.md' }, 'context', 'README.md', /point `context` at the Cargo workspace directory/, 'to name a directory'),
   bad('Bad input', 'dockerfile does not exist', { dockerfile: 'docker/Dockerfile.release' }, 'dockerfile', 'docker/Dockerfile.release', /relative to the workspace .*or leave it empty/, 'the path it is relative to'),
-  bad('Bad input', 'image: upper case', { image: 'Org/Hello' }, 'image', 'Org/Hello', /Use "org\/hello"/, 'the lower-case name'),
+  {
+    name: 'image: upper case (ghcr.io/${{ github.repository }})',
+    group: 'Bad input',
+    expected: 'builds and pushes the lower-cased name, as docker/metadata-action does, with a notice naming both',
+    inputs: { image: 'Org/Hello' },
+    expect: { kind: 'ok' },
+    check: (o) => {
+      expect(valuesOf(buildOf(o)?.argv, '--tag').filter((t) => !t.startsWith('org/hello:'))).toEqual([]);
+      const notes = annotations(o.main.stdout, 'notice');
+      expect(notes).toEqual([expect.stringMatching(/^Input 'image': Org\/Hello is pushed as org\/hello/)]);
+      return notes.map((n) => `notice: ${n}`);
+    },
+  },
   bad('Bad input', 'image: space', { image: 'org/hello world' }, 'image', 'org/hello world', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Bad input', 'image: bad registry host', { image: 'registry_1.example.com/org/hello' }, 'image', 'registry_1.example.com/org/hello', /invalid registry host .*e\.g\. org\/app/, 'which host is invalid'),
   bad('Bad input', 'image: tag in image', { image: 'org/hello:1.0' }, 'image', 'org/hello:1.0', /put tags in the `tags` input/, 'to use `tags`'),
@@ -118,11 +131,11 @@ export const INPUT_CASES: Case[] = [
       return [`--tag values: ${tags.filter((t) => t.endsWith(':1.2.3')).join(', ')} (+ ${tags.length - 2} more)`];
     },
   },
-  bad('Shell metacharacters and newlines', 'image: a newline, second name invalid', { image: 'org/hello\nOrg/Other' }, 'image', 'Org/Other', /Use "org\/other"/, 'the lower-case name'),
+  bad('Shell metacharacters and newlines', 'image: a newline, second name invalid', { image: 'org/hello\norg/other app' }, 'image', 'org/other app', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Shell metacharacters and newlines', 'image: shell metacharacters', { image: 'org/hello;touch pwned' }, 'image', 'org/hello;touch pwned', /e\.g\. org\/app/, 'what a valid name looks like'),
   bad('Shell metacharacters and newlines', 'build-args: a newline smuggling a flag', { 'build-args': 'A=1\n--network=host' }, 'build-args', '--network=host', /one KEY=VALUE per line/, 'the KEY=VALUE format'),
   bad('Shell metacharacters and newlines', 'labels: $( ) in a key', { labels: '$(touch pwned)=x' }, 'labels', '$(touch pwned)=x', /one KEY=VALUE per line/, 'the KEY=VALUE format'),
-  bad('Shell metacharacters and newlines', 'runtime-image: a newline injecting a Dockerfile instruction', { 'runtime-image': 'chainguard/static:latest\nRUN touch /tmp/pwned' }, 'runtime-image', 'chainguard/static:latest\nRUN touch /tmp/pwned', /e\.g\. chainguard\/static:latest/, 'what an image reference looks like'),
+  bad('Shell metacharacters and newlines', 'runtime-image: a newline injecting a Dockerfile instruction', { 'runtime-image': 'chainguard/static:latest\nRUN touch /tmp/pwned' }, 'runtime-image', 'chainguard/static:latest\nRUN touch /tmp/pwned', /e\.g\. cgr\.dev\/chainguard\/static:latest/, 'what an image reference looks like'),
   bad('Shell metacharacters and newlines', 'builder-image: extra words', { 'builder-image': 'org/muslrust-chef:1.98 AS chef' }, 'builder-image', 'org/muslrust-chef:1.98 AS chef', /docs\/builder-image\.md/, 'what an image reference looks like'),
   bad('Shell metacharacters and newlines', 'context: shell metacharacters', { context: 'examples/hello; touch pwned' }, 'context', 'examples/hello; touch pwned', /point `context` at the Cargo workspace directory/, 'to name a directory'),
   bad('Shell metacharacters and newlines', 'profile: shell metacharacters', { profile: 'release && id' }, 'profile', 'release && id', /Use release \(default\), dev, or a custom/, 'the profile names cargo accepts'),

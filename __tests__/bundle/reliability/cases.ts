@@ -2,12 +2,13 @@ import type { Case } from './case-kit.js';
 import { CACHE_FAULT_CASES } from './cases-cache.js';
 import { DOCKER_FAULT_CASES } from './cases-docker.js';
 import { INPUT_CASES } from './cases-input.js';
+import { PLAN_CASES } from './cases-plan.js';
 import { SECRET_CASES } from './cases-secrets.js';
 
 export { BASE, warningsOf, type Case, type Ctx } from './case-kit.js';
 
 /** Every row, in the order of docs/reliability.md. */
-export const CASES: Case[] = [...INPUT_CASES, ...DOCKER_FAULT_CASES, ...CACHE_FAULT_CASES, ...SECRET_CASES];
+export const CASES: Case[] = [...INPUT_CASES, ...PLAN_CASES, ...DOCKER_FAULT_CASES, ...CACHE_FAULT_CASES, ...SECRET_CASES];
 
 /** Every row must be unique by name: the doc is keyed by it. */
 export function assertUniqueNames(cases: readonly Case[]): void {

@@ -28,7 +28,7 @@ export interface Outcome {
 }
 
 /** The message of `::error::` / `::warning::` commands (with or without properties), decoded as the runner does. */
-export function annotations(stdout: string, kind: 'error' | 'warning'): string[] {
+export function annotations(stdout: string, kind: 'error' | 'warning' | 'notice'): string[] {
   const out: string[] = [];
   for (const l of stdout.split('\n')) {
     const m = new RegExp(`^::${kind}(?: [^:]*)?::(.*)$`).exec(l);

@@ -35,6 +35,21 @@ const defaultRules: Row[] = [
 ];
 
 const customRules: Row[] = [
+  // docker/metadata-action's own cases (meta.test.ts), on its event_tag_v1.1.1 fixture, whose push
+  // payload has base_ref refs/heads/master; and release02, a release event (payload without base_ref).
+  {
+    name: 'metadata-action tag20: {{base_ref}} on a tag push is the payload base_ref',
+    run: git({ ref: 'refs/tags/v1.1.1', pushBaseRef: 'refs/heads/master' }),
+    tags: 'type=raw,{{tag}}-{{sha}}-foo\ntype=raw,{{base_ref}}-foo\ntype=raw,defbranch-foo,enable={{is_default_branch}}',
+    names: ['v1.1.1-860c190-foo', 'master-foo'],
+  },
+  {
+    name: 'metadata-action release02: no base_ref in the payload, empty',
+    run: git({ eventName: 'release', ref: 'refs/tags/v1.1.1' }),
+    tags: 'type=ref,event=tag\ntype=raw,value=baseref-{{base_ref}}\ntype=raw,value=defbranch,enable={{is_default_branch}}',
+    names: ['v1.1.1', 'baseref-', 'latest'],
+  },
+  { name: 'a branch push with a payload base_ref still has none (metadata-action reads it for tags only)', run: git({ pushBaseRef: 'refs/heads/dev' }), tags: 'type=raw,value=b-{{base_ref}}', names: ['b-'] },
   // metadata-action's own defaults, spelled out: the git tag verbatim, and latest even for an rc.
   { name: 'metadata-action defaults on v1.2.3', run: RUN.release, tags: 'type=schedule\ntype=ref,event=branch\ntype=ref,event=tag\ntype=ref,event=pr', names: ['v1.2.3', 'latest'] },
   { name: 'metadata-action defaults on an rc (latest!)', run: RUN.rc, tags: 'type=schedule\ntype=ref,event=branch\ntype=ref,event=tag\ntype=ref,event=pr', names: ['v2.0.0-rc.1', 'latest'] },
