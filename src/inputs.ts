@@ -36,6 +36,12 @@ export const Input = {
   Mode: 'mode',
   Digests: 'digests',
   Summary: 'summary',
+  Reproducible: 'reproducible',
+  Auditable: 'auditable',
+  Sign: 'sign',
+  CosignKey: 'cosign-key',
+  CosignPassword: 'cosign-password',
+  TransparencyLog: 'transparency-log',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -68,18 +74,26 @@ export const DEFAULTS: Record<InputName, string> = {
   'buildx-version': '',
   driver: 'docker-container',
   provenance: 'false',
-  sbom: 'false',
+  sbom: 'true',
   'build-args': '',
   'dry-run': 'false',
   mode: 'build',
   digests: '',
   summary: 'true',
+  reproducible: 'true',
+  auditable: 'true',
+  sign: 'false',
+  'cosign-key': '',
+  'cosign-password': '',
+  'transparency-log': 'true',
 };
 
 export const CACHE_TYPES = ['gha', 'registry', 'local', 'none'] as const;
 export const DRIVERS = ['docker-container', 'docker'] as const;
 export const MODES = ['build', 'merge'] as const;
 export const PROVENANCE = ['false', 'true', 'min', 'max'] as const;
+/** true = the crate SBOM (from the auditable data); buildkit = that plus BuildKit's own scanner attestation. */
+export const SBOM = ['true', 'false', 'buildkit'] as const;
 
 export interface Inputs {
   readonly images: readonly ImageName[];
@@ -107,12 +121,19 @@ export interface Inputs {
   readonly buildxVersion: string;
   readonly driver: (typeof DRIVERS)[number];
   readonly provenance: (typeof PROVENANCE)[number];
-  readonly sbom: boolean;
+  readonly sbom: (typeof SBOM)[number];
   readonly buildArgs: ReadonlyArray<readonly [string, string]>;
   readonly dryRun: boolean;
   readonly mode: (typeof MODES)[number];
   readonly digests: readonly string[];
   readonly summary: boolean;
+  readonly reproducible: boolean;
+  readonly auditable: boolean;
+  readonly sign: boolean;
+  /** cosign private key (PEM); '' = keyless (GitHub OIDC). Secret. */
+  readonly cosignKey: string;
+  readonly cosignPassword: string;
+  readonly transparencyLog: boolean;
 }
 
 export type RawInputs = Record<InputName, string>;
@@ -124,13 +145,42 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
     const v = get(name);
     raw[name] = v.trim() === '' ? DEFAULTS[name] : v;
   }
-  if (raw.password !== '') core.setSecret(raw.password);
+  for (const secret of [raw.password, raw['cosign-key'], raw['cosign-password']]) maskSecret(secret);
   return raw;
+}
+
+/**
+ * The runner masks a multi-line secret only as a whole: a PEM key echoed line by line (a tool's error
+ * quoting one line) would show. Each line of the body is registered too; the armor lines are public.
+ */
+export function maskSecret(value: string, set: (v: string) => void = (v) => core.setSecret(v)): void {
+  if (value === '') return;
+  set(value);
+  for (const line of value.split(/\r?\n/).map((l) => l.trim())) {
+    if (line !== value.trim() && line.length >= 8 && !line.startsWith('-----')) set(line);
+  }
 }
 
 const PROFILE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const FEATURE = /^[a-zA-Z0-9_][a-zA-Z0-9_+\-./]*$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** reproducible / auditable / sign and the signing key: checks that need no workspace or environment. */
+function parseSupplyChain(raw: RawInputs): Pick<Inputs, 'reproducible' | 'auditable' | 'sign' | 'cosignKey' | 'cosignPassword' | 'transparencyLog'> {
+  const sign = parseBool(Input.Sign, raw.sign);
+  const cosignKey = raw['cosign-key'].trim();
+  const transparencyLog = parseBool(Input.TransparencyLog, raw['transparency-log']);
+  if (cosignKey !== '' && !/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(cosignKey)) {
+    throw new InputError(Input.CosignKey, '', 'is not a PEM private key', 'Pass the contents of cosign.key (from `cosign generate-key-pair`) from a secret, e.g. `cosign-key: ${{ secrets.COSIGN_KEY }}`.', { secret: true });
+  }
+  if (raw['cosign-password'] !== '' && cosignKey === '') {
+    throw new InputError(Input.CosignKey, '', 'is empty while cosign-password is set', 'Pass the encrypted key too, or drop cosign-password for keyless signing.', { secret: true });
+  }
+  if (!transparencyLog && cosignKey === '') {
+    throw new InputError(Input.TransparencyLog, raw['transparency-log'], 'is false without a cosign-key', 'Keyless signatures are only verifiable through the Rekor transparency log: keep it true, or sign with a key (cosign-key).');
+  }
+  return { reproducible: parseBool(Input.Reproducible, raw.reproducible), auditable: parseBool(Input.Auditable, raw.auditable), sign, cosignKey, cosignPassword: raw['cosign-password'], transparencyLog };
+}
 
 /** Validate raw strings into one frozen typed object. Every error names the input, value and fix. */
 export function parseInputs(raw: RawInputs): Inputs {
@@ -196,12 +246,13 @@ export function parseInputs(raw: RawInputs): Inputs {
     buildxVersion,
     driver: parseEnum(Input.Driver, raw.driver, DRIVERS),
     provenance: parseEnum(Input.Provenance, raw.provenance, PROVENANCE),
-    sbom: parseBool(Input.Sbom, raw.sbom),
+    sbom: parseEnum(Input.Sbom, raw.sbom, SBOM),
     buildArgs: parseKeyValues(Input.BuildArgs, raw['build-args'], /^[A-Za-z_][A-Za-z0-9_]*$/),
     dryRun: parseBool(Input.DryRun, raw['dry-run']),
     mode,
     digests,
     summary: parseBool(Input.Summary, raw.summary),
+    ...parseSupplyChain(raw),
   });
 }
 

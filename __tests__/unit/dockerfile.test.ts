@@ -1,6 +1,6 @@
 import { muslrustTagFor, profileFlag, renderDockerfile, renderDockerignore, DEFAULT_MUSLRUST_TAG } from '../../src/plan/dockerfile.js';
 
-const base = { bin: 'app', profile: 'release', features: [] as string[], builderImage: '', muslrustTag: '1.98.1-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false };
+const base = { bin: 'app', profile: 'release', features: [] as string[], builderImage: '', muslrustTag: '1.98.1-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false, reproducible: false, remapPaths: false, auditable: false };
 
 describe('renderDockerfile', () => {
   test('inline chef stage: pinned muslrust + cargo-chef + scripts from the named context', () => {
@@ -36,7 +36,8 @@ describe('renderDockerfile', () => {
 
   test('runtime: static base, non-root, binary as entrypoint', () => {
     const df = renderDockerfile(base);
-    expect(df).toMatch(/FROM chainguard\/static:latest AS runtime\nCOPY --from=builder \/out\/app \/usr\/local\/bin\/app\nUSER 65532:65532\nENTRYPOINT \["\/usr\/local\/bin\/app"\]/);
+    expect(df).toMatch(/FROM chainguard\/static:latest AS runtime\nCOPY --from=builder \/out\/root\/ \/\nUSER 65532:65532\nENTRYPOINT \["\/usr\/local\/bin\/app"\]/);
+    expect(df).toContain('cp /out/app /out/root/usr/local/bin/app');
   });
 
   test('prebuilt builder image replaces the inline stage', () => {

@@ -8,6 +8,7 @@ import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
 import { readRunContext } from '../context.js';
 import { Docker } from '../docker.js';
 import { parseInputs, readRawInputs, type Inputs } from '../inputs.js';
+import type { PlannedCommand } from '../plan/commands.js';
 import { buildPlan, type Plan } from '../plan/index.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
 import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
@@ -15,6 +16,10 @@ import { markMainStarted, saveMainState, type MainState } from '../state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
 import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.js';
+import { commitEpoch, runSigning, writeCrateSboms } from './supply.js';
+
+/** Recorded in the SBOM's tool entry. */
+const ACTION_VERSION = 'v1';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -25,6 +30,8 @@ function logPlan(plan: Plan, inputs: Inputs): void {
   if (plan.bin) core.info(`binary: ${plan.bin.name} (package ${plan.bin.pkg} in ${plan.bin.member})`);
   if (plan.muslrust) core.info(`builder: clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why})`);
   core.info(`tags: ${plan.meta.tags.join(', ') || '(none)'}; push: ${plan.push}`);
+  const sd = plan.supply.sourceDate;
+  core.info(sd ? `SOURCE_DATE_EPOCH=${sd.seconds} (${new Date(sd.seconds * 1000).toISOString()}, from ${sd.from})` : 'SOURCE_DATE_EPOCH: none (the image carries the build time)');
   for (const c of plan.commands) core.info(`# ${c.note}\n${c.argv.map(shellQuote).join(' ')}${c.stdin ? ' <<< (token on stdin)' : ''}`);
   core.endGroup();
   if (plan.dockerfile.generated) {
@@ -49,7 +56,7 @@ export async function runMain(): Promise<void> {
   const ctx = readRunContext();
   fs.mkdirSync(ctx.runnerTemp, { recursive: true });
   const workDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'muslrust-chef-'));
-  const plan = buildPlan(inputs, ctx, { workDir, builder: `muslrust-chef-${crypto.randomBytes(4).toString('hex')}`, hasStoredAuth: (r) => hasStoredAuth(r) });
+  const plan = buildPlan(inputs, ctx, { workDir, builder: `muslrust-chef-${crypto.randomBytes(4).toString('hex')}`, hasStoredAuth: (r) => hasStoredAuth(r), commitEpoch });
   if (plan.dockerfile.generated) {
     fs.writeFileSync(plan.dockerfile.path, plan.dockerfile.content);
     if (plan.dockerfile.ignorePath) fs.writeFileSync(plan.dockerfile.ignorePath, plan.dockerfile.ignoreContent ?? '');
@@ -76,6 +83,7 @@ export async function runMain(): Promise<void> {
 
   let metadata = '{}';
   let cacheHit = false;
+  const signing: PlannedCommand[] = [];
   for (const cmd of plan.commands) {
     switch (cmd.id) {
       case 'qemu':
@@ -126,6 +134,18 @@ export async function runMain(): Promise<void> {
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
         break;
       }
+      case 'sbom': {
+        await core.group('Crate SBOM', async () => {
+          await docker.run(cmd.argv, { context: 'exporting the binaries for the SBOM', mask: maskBuildLine });
+          const r = writeCrateSboms(plan, ACTION_VERSION);
+          if (r) report.sbom = r;
+        });
+        break;
+      }
+      case 'sign':
+      case 'attest':
+        signing.push(cmd);
+        break;
       case 'merge':
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
@@ -138,10 +158,18 @@ export async function runMain(): Promise<void> {
       }
     }
   }
-  state.buildSucceeded = true;
-  saveMainState(state);
   const meta = readMetadata(metadata);
   report.digest = meta.digest ?? report.digest;
-  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit });
+  if (signing.length > 0) {
+    // A single-platform push is a manifest, not an index: its digest is that platform's.
+    const perPlatform = Object.fromEntries(report.sizes.map((s) => [s.platform, s.digest]));
+    const only = plan.platforms[0];
+    if (plan.platforms.length === 1 && only && !perPlatform[only] && report.digest) perPlatform[only] = report.digest;
+    await core.group('Sign', () => runSigning(signing, { inputs, dockerConfig, workDir, env: ctx.env, digest: report.digest, platformDigests: perPlatform, docker }));
+    report.signed = signing.filter((c) => c.id === 'sign').length;
+  }
+  state.buildSucceeded = true;
+  saveMainState(state);
+  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit, sbom: report.sbom });
   if (inputs.summary) await writeSummary(plan, report);
 }

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
 import type { RunContext } from '../context.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
-import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
-import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, sbomExportCommand, type PlannedCommand } from './commands.js';
+import { ARTIFACTS_STAGE, muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { attestCommands, chooseSourceDate, planSigning, signCommands, SOURCE_DATE_EPOCH, type SignPlan, type SourceDate } from './supply.js';
 import { isLocalRegistry } from './image-ref.js';
 import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
 import { pickBin, readWorkspace, type BinTarget, type Workspace } from './workspace.js';
@@ -35,6 +37,15 @@ export interface Plan {
   allocator: string;
   commands: PlannedCommand[];
   warnings: string[];
+  supply: SupplyPlan;
+}
+
+export interface SupplyPlan {
+  /** SOURCE_DATE_EPOCH of a reproducible build (undefined: build time, nothing clamped). */
+  sourceDate?: SourceDate;
+  /** Where the crate SBOMs are written (one per platform), when made. */
+  sbom?: { dir: string; exportDir: string; files: Array<{ platform: Platform; file: string }> };
+  sign?: SignPlan;
 }
 
 export interface PlanIds {
@@ -43,6 +54,21 @@ export interface PlanIds {
   builder: string;
   /** Whether credentials for `registry` already exist (an earlier docker/login-action step). */
   hasStoredAuth: (registry: string) => boolean;
+  /** Commit time (seconds) of the checkout holding `dir`, undefined without git history. */
+  commitEpoch: (dir: string) => number | undefined;
+}
+
+/** `build.rustflags` in the project's cargo config: a [target] rustflags entry would shadow it. */
+export function setsBuildRustflags(configFiles: Readonly<Record<string, string>>): boolean {
+  return Object.entries(configFiles).some(([file, text]) => {
+    if (!/(^|\/)config(\.toml)?$/.test(file)) return false;
+    try {
+      const build = parseToml(text).build;
+      return typeof build === 'object' && build !== null && 'rustflags' in build;
+    } catch {
+      return false; // cargo itself reports a broken config
+    }
+  });
 }
 
 function inside(parent: string, child: string): boolean {
@@ -80,6 +106,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
+  let remapPaths = false;
   const buildContexts: Record<string, string> = {};
   if (inputs.dockerfile !== '') {
     const p = path.resolve(ctx.workspace, inputs.dockerfile);
@@ -91,6 +118,10 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     if (fs.existsSync(path.join(context, 'Cargo.toml'))) ws = readWorkspace(context);
   } else if (inputs.mode === 'build') {
     ws = readWorkspace(context);
+    remapPaths = inputs.reproducible && !setsBuildRustflags(ws.configFiles);
+    if (inputs.reproducible && !remapPaths) {
+      warnings.push("The project's .cargo/config.toml sets build.rustflags, which a [target] rustflags entry would shadow: build paths are not remapped (the builder's fixed paths keep the digest reproducible). Move them to [target.'cfg(all())'] to get both.");
+    }
     bin = pickBin(ws, inputs.bin);
     muslrust = inputs.builderImage ? undefined : muslrustTagFor(ws.toolchainChannel);
     const content = renderDockerfile({
@@ -101,6 +132,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       muslrustTag: muslrust?.tag ?? '',
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
+      reproducible: inputs.reproducible,
+      remapPaths,
+      auditable: inputs.auditable,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
     const userIgnore = path.join(context, '.dockerignore');
@@ -116,6 +150,14 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     dockerfile = { path: '', content: '', generated: false };
   }
 
+  const userEpoch = inputs.buildArgs.find(([k]) => k === SOURCE_DATE_EPOCH)?.[1];
+  let sourceDate: SourceDate | undefined;
+  if (inputs.reproducible && inputs.mode === 'build') {
+    sourceDate = chooseSourceDate({ buildArg: userEpoch, commitEpoch: ids.commitEpoch(context), eventCommitDate: ctx.git.commitDate });
+    if (!sourceDate) warnings.push('reproducible: true, but there is no commit time (no git history in the checkout, no head commit in the event): the image carries the build time. Check out the repository with actions/checkout first.');
+  }
+  const buildArgs = sourceDate && userEpoch === undefined ? [...inputs.buildArgs, [SOURCE_DATE_EPOCH, String(sourceDate.seconds)] as const] : inputs.buildArgs;
+
   const pkg = bin ? ws?.packages.find((p) => p.name === bin.pkg) : ws?.packages[0];
   const meta = computeMeta({
     images: inputs.images.map((i) => i.name),
@@ -124,6 +166,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     labels: [...inputs.labels],
     git: ctx.git,
     cargo: pkg ?? {},
+    created: sourceDate ? new Date(sourceDate.seconds * 1000) : undefined,
   });
   warnings.push(...meta.warnings);
 
@@ -164,6 +207,17 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
+  const sign = planSigning(inputs, ctx.env, push, warnings);
+  const supply: SupplyPlan = { sourceDate, sign };
+  if (inputs.sbom !== 'false' && inputs.mode === 'build' && bin && dockerfile.generated) {
+    if (inputs.auditable) {
+      const dir = path.join(ids.workDir, 'sbom');
+      const files = platforms.map((p) => ({ platform: p, file: path.join(dir, `${bin.name}_${p.replace(/\//g, '_')}.cdx.json`) }));
+      supply.sbom = { dir, exportDir: path.join(ids.workDir, 'artifacts'), files };
+    } else {
+      warnings.push('auditable: false, so no crate SBOM is made (it is read from the binary\'s cargo-auditable data): set sbom: false to silence this.');
+    }
+  }
   const commands: PlannedCommand[] = [];
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
   commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
@@ -173,31 +227,39 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
   } else {
     const cacheArgs = layerCacheArgs({ cache: inputs.cache, mode: inputs.cacheMode, images: [...inputs.images], platforms, localDir: path.join(cacheDir, 'layers') });
-    commands.push(
-      buildCommand({
+    const build = buildCommand({
         builder,
         dockerfile: dockerfile.path,
         context,
         platforms,
         tags: meta.tags,
         labels: meta.labels,
-        buildArgs: inputs.buildArgs,
+        buildArgs,
         buildContexts,
         provenance: inputs.provenance,
-        sbom: inputs.sbom,
+        sbom: inputs.sbom === 'buildkit',
+        // dockerd's own BuildKit (driver docker, containerd store) forces `unpack`, which conflicts
+        // with it before Docker 29.1; the Dockerfile clamps the binary layer's times itself anyway.
+        rewriteTimestamp: sourceDate !== undefined && inputs.driver === 'docker-container',
         cacheArgs,
         metadataFile,
         push,
         pushByDigest: inputs.pushByDigest,
         images: inputs.images,
-      }),
-    );
+      });
+    commands.push(build);
+    if (supply.sbom) commands.push(sbomExportCommand(build, { target: ARTIFACTS_STAGE, dest: supply.sbom.exportDir }));
   }
   const firstTag = meta.tags[0];
   if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
+  if (sign) {
+    const names = inputs.images.map((i) => i.name);
+    commands.push(...signCommands(sign, names));
+    if (supply.sbom) commands.push(...attestCommands(sign, names, supply.sbom.files));
+  }
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings,
+    registry, login, workDir: ids.workDir, cacheDir, metadataFile, foreign, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings, supply,
   };
 }

@@ -18,6 +18,17 @@ export interface RunReport {
   cacheHit?: boolean;
   cacheNote?: string;
   buildxVersion?: string;
+  /** Crate SBOM: where, and how many crates per platform. */
+  sbom?: { dir: string; crates: Record<string, number> };
+  /** Image names whose digest cosign signed. */
+  signed?: number;
+}
+
+/** One line on the crate SBOM, e.g. "27 crates (linux/amd64, linux/arm64)". */
+export function sbomLine(s: NonNullable<RunReport['sbom']>): string {
+  const byCount = new Map<number, string[]>();
+  for (const [p, n] of Object.entries(s.crates)) byCount.set(n, [...(byCount.get(n) ?? []), p]);
+  return [...byCount].map(([n, ps]) => `${n} crate${n === 1 ? '' : 's'} (${ps.join(', ')})`).join('; ');
 }
 
 export function humanBytes(n: number): string {
@@ -57,6 +68,9 @@ export function renderSummary(plan: Plan, r: RunReport): string {
   lines.push(`| cache key | \`${plan.cacheKey.key}\` |`);
   if (r.cacheNote) lines.push(`| cache | ${r.cacheNote} |`);
   if (r.buildxVersion) lines.push(`| buildx | ${r.buildxVersion} |`);
+  if (r.sbom) lines.push(`| crate SBOM | ${sbomLine(r.sbom)}, CycloneDX from the binary's cargo-auditable data${r.signed ? '; signed attestation attached' : ''} |`);
+  if (plan.supply.sourceDate) lines.push(`| reproducible | SOURCE_DATE_EPOCH ${plan.supply.sourceDate.seconds} (${plan.supply.sourceDate.from}) |`);
+  if (r.signed) lines.push(`| signed | cosign, ${plan.supply.sign?.keyed ? 'key from cosign-key' : 'keyless (GitHub OIDC)'} |`);
   if (r.sizes.length) {
     lines.push('', '| platform | image (compressed) | binary layer | digest |', '|---|---|---|---|');
     for (const s of r.sizes) lines.push(`| ${s.platform} | ${humanBytes(s.bytes)} | ${humanBytes(s.lastLayer)} | \`${s.digest.slice(0, 19)}…\` |`);
