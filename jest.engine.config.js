@@ -1,4 +1,4 @@
-// Engine tests (`npm run test:engine`): the real dockerd/buildx/QEMU/registry of scripts/engine-up.sh.
+// Engine tests (`npm run test:engine`): the real dockerd/buildx/QEMU/registry of test/engine/engine-up.sh.
 import base from './jest.config.js';
 /** @type {import('jest').Config} */
 export default {

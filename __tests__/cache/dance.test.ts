@@ -1,4 +1,4 @@
-import { STAMP_ARG, UTILITY_IMAGE, extractArgv, extractDockerfile, injectArgv, injectDockerfile, localLayerKey } from '../../src/cache/persist.js';
+import { STAMP_ARG, UTILITY_IMAGE, extractArgv, extractDockerfile, injectArgv, injectDockerfile, localLayerKey } from '../../src/execute/cache/persist.js';
 import { mountFlags } from '../../src/cache/mount-spec.js';
 
 // The two generated builds of the cache dance, exactly. Their mount ids must be the ones the image

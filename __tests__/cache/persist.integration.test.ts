@@ -27,8 +27,8 @@ import {
   saveLocalCache,
   type Log,
   type MountsState,
-} from '../../src/cache/persist.js';
-import type { DockerRunner, RunResult } from '../../src/docker.js';
+} from '../../src/execute/cache/persist.js';
+import type { DockerRunner, RunResult } from '../../src/execute/docker.js';
 
 const BOTH = ['linux/amd64', 'linux/arm64'];
 

@@ -1,6 +1,6 @@
 /**
  * Engine tests of the caches, through the BUNDLED action (dist/index.js, main + post as the runner runs
- * them) with `driver: docker` on the real dockerd/BuildKit/buildx/QEMU/registry of scripts/engine-up.sh:
+ * them) with `driver: docker` on the real dockerd/BuildKit/buildx/QEMU/registry of test/engine/engine-up.sh:
  *
  *   1. `cache: gha` against our cache-service emulator (test/emulator: twirp v2, blobs in Azurite): a
  *      cold build exports; `buildx prune -af` plus removing the images stands in for a fresh runner;

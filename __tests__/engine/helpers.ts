@@ -1,9 +1,9 @@
 /**
- * Engine tests: the bundled action (dist/index.js) against a REAL build engine (scripts/engine-up.sh:
+ * Engine tests: the bundled action (dist/index.js) against a REAL build engine (test/engine/engine-up.sh:
  * dockerd 28 + containerd image store + buildx 0.29 + QEMU binfmt + a registry on 127.0.0.1:5000
  * that dockerd uses as its registry mirror).
  *
- * Two images are STAND-INS, made by scripts/standin-images.sh, because Docker Hub (and crates.io)
+ * Two images are STAND-INS, made by test/engine/standin-images.sh, because Docker Hub (and crates.io)
  * cannot be reached here: `chainguard/static:latest` resolves through the mirror to a shell-less,
  * libc-less stand-in, and the builder is `127.0.0.1:5000/muslrust-chef-standin:test`, whose `cargo`
  * writes tiny static ELFs instead of compiling Rust. Everything else is real.
@@ -23,9 +23,9 @@ import { parseFileCommands } from '../helpers/runner.js';
 export const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const DIST = path.join(ROOT, 'dist', 'index.js');
 export const REGISTRY = '127.0.0.1:5000';
-/** Stand-in for the muslrust-chef builder (see scripts/standin-images.sh). */
+/** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh). */
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
-/** scripts/engine-up.sh and scripts/standin-images.sh exit with this when the host cannot run the engine. */
+/** test/engine/engine-up.sh and test/engine/standin-images.sh exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 
 export type EngineStatus =
@@ -34,7 +34,7 @@ export type EngineStatus =
   | { state: 'broken'; reason: string };
 
 function runScript(script: string): { code: number; out: string } {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts', script)], {
+  const r = spawnSync('bash', [path.join(ROOT, 'test', 'engine', script)], {
     cwd: ROOT,
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,8 +52,8 @@ export function bringUpEngine(): EngineStatus {
   const t0 = Date.now();
   for (const script of ['engine-up.sh', 'standin-images.sh']) {
     const { code, out } = runScript(script);
-    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `scripts/${script}: ${lastLine(out)}` };
-    if (code !== 0) return { state: 'broken', reason: `scripts/${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
+    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `test/engine/${script}: ${lastLine(out)}` };
+    if (code !== 0) return { state: 'broken', reason: `test/engine/${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
   }
   return { state: 'up', seconds: (Date.now() - t0) / 1000 };
 }

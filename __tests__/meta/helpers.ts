@@ -1,4 +1,4 @@
-import type { GitContext } from '../../src/context.js';
+import type { GitContext } from '../../src/read/context.js';
 import { InputError } from '../../src/errors.js';
 
 // Shared fixtures for the meta tests: a push to the default branch of octo/app, at a fixed

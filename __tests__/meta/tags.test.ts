@@ -1,4 +1,4 @@
-import type { GitContext } from '../../src/context.js';
+import type { GitContext } from '../../src/read/context.js';
 import { computeMeta } from '../../src/meta/index.js';
 import { git, RUN, SHA, SHORT } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PINNED_BUILDX } from '../../src/execute/buildx-release.js';
+import { PINNED_BUILDX } from '../../src/plan/buildx-release.js';
 import { ROOT, type Calls, type Runner, type StepResult } from '../helpers/runner.js';
 
 // What the reliability suite looks at, and how it turns a run into one deterministic line of the

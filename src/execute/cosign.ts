@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import * as tc from '@actions/tool-cache';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DockerRunner } from '../docker.js';
+import type { DockerRunner } from './docker.js';
 import { sha256File } from './buildx.js';
 
 /**

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import fs from 'node:fs';
-import { lastErrorLine, type DockerRunner } from '../docker.js';
+import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import type { PlatformSize } from '../report/summary.js';

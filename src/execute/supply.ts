@@ -1,26 +1,14 @@
 import * as core from '@actions/core';
 import elfy from 'elfy';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Docker, type DockerRunner } from '../docker.js';
+import { Docker, type DockerRunner } from './docker.js';
 import type { Inputs } from '../inputs.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import type { Plan } from '../plan/index.js';
 import { COSIGN_KEY_ENV, fillDigests } from '../plan/supply.js';
 import { DEP_SECTION, parseDepInfo, toCycloneDx } from '../report/sbom.js';
 import { ensureCosign } from './cosign.js';
-
-/**
- * Commit time of the checkout holding `dir` (`git log -1 --format=%ct`), or undefined without git
- * or history. safe.directory: a container job's checkout belongs to another uid, and git refuses
- * to read it otherwise; reading one date from it is safe.
- */
-export function commitEpoch(dir: string): number | undefined {
-  const r = spawnSync('git', ['-c', `safe.directory=${dir}`, '-C', dir, 'log', '-1', '--format=%ct'], { encoding: 'utf8', timeout: 10_000 });
-  const out = (r.stdout ?? '').trim();
-  return r.status === 0 && /^\d+$/.test(out) ? Number(out) : undefined;
-}
 
 /** The `.dep-v0` section of an ELF binary. */
 export function depSection(file: string): Uint8Array {

@@ -70,7 +70,7 @@ function run(lines: string[], cacheMounts: boolean): string {
 function remapConfig(): string[] {
   return [
     '# Fixed build paths in the binary (rustc --remap-path-prefix), merged with any other cargo config.',
-    `RUN mkdir -p /.cargo && printf '[target.%s]\\nrustflags = ["--remap-path-prefix=%s=/cargo", "--remap-path-prefix=%s=/build"]\\n' "'cfg(all())'" "\${CARGO_HOME:-\$HOME/.cargo}" "\$PWD" >/.cargo/config.toml`,
+    `RUN mkdir -p /.cargo && printf '[target.%s]\\nrustflags = ["--remap-path-prefix=%s=/cargo", "--remap-path-prefix=%s=/build"]\\n' "'cfg(all())'" "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >/.cargo/config.toml`,
   ];
 }
 

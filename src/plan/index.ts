@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
-import type { RunContext } from '../context.js';
+import type { RunContext } from '../read/context.js';
+import type { PlanFiles } from '../read/plan-files.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
@@ -11,8 +11,9 @@ import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeComma
 import { ARTIFACTS_STAGE, muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { attestCommands, chooseSourceDate, planSigning, signCommands, SOURCE_DATE_EPOCH, type SignPlan, type SourceDate } from './supply.js';
 import { isLocalRegistry } from './image-ref.js';
-import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
-import { pickBin, readWorkspace, type BinTarget, type Workspace } from './workspace.js';
+import type { BinTarget } from '../read/workspace.js';
+import { pickBin } from './bins.js';
+import { foreignPlatforms, resolvePlatforms, type Platform } from './platforms.js';
 
 export interface Plan {
   mode: 'build' | 'merge';
@@ -54,8 +55,8 @@ export interface PlanIds {
   builder: string;
   /** Whether credentials for `registry` already exist (an earlier docker/login-action step). */
   hasStoredAuth: (registry: string) => boolean;
-  /** Commit time (seconds) of the checkout holding `dir`, undefined without git history. */
-  commitEpoch: (dir: string) => number | undefined;
+  /** The runner's own platform (nativePlatform()); every other one needs QEMU. */
+  native: Platform | undefined;
 }
 
 /** `build.rustflags` in the project's cargo config: a [target] rustflags entry would shadow it. */
@@ -71,22 +72,6 @@ export function setsBuildRustflags(configFiles: Readonly<Record<string, string>>
   });
 }
 
-function inside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-function resolveContext(inputs: Inputs, ctx: RunContext): string {
-  const dir = path.resolve(ctx.workspace, inputs.context);
-  if (!inside(path.resolve(ctx.workspace), dir)) {
-    throw new InputError(Input.Context, inputs.context, 'points outside the workspace', 'Use a path inside the repository checkout, e.g. `.` or `services/api`.');
-  }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new InputError(Input.Context, inputs.context, 'is not a directory', 'Check out the repository first (actions/checkout) and point `context` at the Cargo workspace directory.');
-  }
-  return dir;
-}
-
 function allocatorOf(lock: string): string {
   for (const name of ['mimalloc', 'tikv-jemallocator', 'jemallocator', 'snmalloc-rs']) {
     if (new RegExp(`^name = "${name}"$`, 'm').test(lock)) return name;
@@ -94,30 +79,23 @@ function allocatorOf(lock: string): string {
   return '';
 }
 
-export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
+/** Pure: everything from disk comes in `files` (read/plan-files.ts), every id and host fact in `ids`. */
+export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids: PlanIds): Plan {
   const warnings: string[] = [];
   const { from, platforms } = resolvePlatforms(inputs.platformsRaw, ctx.env.MUSLRUST_PLATFORMS);
-  const context = resolveContext(inputs, ctx);
-  const native = nativePlatform();
+  const context = files.context;
   // qemu=true forces the binfmt install even when emulators look registered; false never installs.
-  const foreign = inputs.qemu === 'false' ? [] : foreignPlatforms(platforms, native);
+  const foreign = inputs.qemu === 'false' ? [] : foreignPlatforms(platforms, ids.native);
 
-  let ws: Workspace | undefined;
+  const ws = files.workspace;
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
   let remapPaths = false;
   const buildContexts: Record<string, string> = {};
-  if (inputs.dockerfile !== '') {
-    const p = path.resolve(ctx.workspace, inputs.dockerfile);
-    if (!fs.existsSync(p) || !fs.statSync(p).isFile()) {
-      throw new InputError(Input.Dockerfile, inputs.dockerfile, 'does not exist', `Give a path relative to the workspace (${ctx.workspace}), or leave it empty to use the generated cargo-chef Dockerfile.`);
-    }
-    dockerfile = { path: p, content: fs.readFileSync(p, 'utf8'), generated: false };
-    // Your own Dockerfile need not build a Cargo workspace (e.g. the builder image itself).
-    if (fs.existsSync(path.join(context, 'Cargo.toml'))) ws = readWorkspace(context);
-  } else if (inputs.mode === 'build') {
-    ws = readWorkspace(context);
+  if (files.userDockerfile) {
+    dockerfile = { ...files.userDockerfile, generated: false };
+  } else if (inputs.mode === 'build' && ws) {
     remapPaths = inputs.reproducible && !setsBuildRustflags(ws.configFiles);
     if (inputs.reproducible && !remapPaths) {
       warnings.push("The project's .cargo/config.toml sets build.rustflags, which a [target] rustflags entry would shadow: build paths are not remapped (the builder's fixed paths keep the digest reproducible). Move them to [target.'cfg(all())'] to get both.");
@@ -137,14 +115,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       auditable: inputs.auditable,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
-    const userIgnore = path.join(context, '.dockerignore');
-    dockerfile = {
-      path: dfPath,
-      content,
-      generated: true,
-      ignorePath: `${dfPath}.dockerignore`,
-      ignoreContent: renderDockerignore(fs.existsSync(userIgnore) ? fs.readFileSync(userIgnore, 'utf8') : undefined),
-    };
+    dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore) };
     if (!inputs.builderImage) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
     dockerfile = { path: '', content: '', generated: false };
@@ -153,7 +124,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   const userEpoch = inputs.buildArgs.find(([k]) => k === SOURCE_DATE_EPOCH)?.[1];
   let sourceDate: SourceDate | undefined;
   if (inputs.reproducible && inputs.mode === 'build') {
-    sourceDate = chooseSourceDate({ buildArg: userEpoch, commitEpoch: ids.commitEpoch(context), eventCommitDate: ctx.git.commitDate });
+    sourceDate = chooseSourceDate({ buildArg: userEpoch, commitEpoch: files.commitEpoch, eventCommitDate: ctx.git.commitDate });
     if (!sourceDate) warnings.push('reproducible: true, but there is no commit time (no git history in the checkout, no head commit in the event): the image carries the build time. Check out the repository with actions/checkout first.');
   }
   const buildArgs = sourceDate && userEpoch === undefined ? [...inputs.buildArgs, [SOURCE_DATE_EPOCH, String(sourceDate.seconds)] as const] : inputs.buildArgs;

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { lastErrorLine, type DockerRunner } from '../docker.js';
-import { maskSignedUrls } from './env.js';
-import { CACHE_MOUNTS, mountId } from './mount-spec.js';
+import { maskSignedUrls } from '../../cache/env.js';
+import { CACHE_MOUNTS, mountId } from '../../cache/mount-spec.js';
 import { cleanDir, type Log, type MountsState } from './store.js';
 
 // The buildkit "cache dance": two tiny builds that move the Cargo cache mounts between a host

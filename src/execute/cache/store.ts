@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../errors.js';
 import type { MainState } from '../state.js';
-import { maskSignedUrls } from './env.js';
+import { maskSignedUrls } from '../../cache/env.js';
 
 // The @actions/cache side of persistence, shared by the cache mounts and the local layer cache:
 // result types, the guarded restore/save of one directory, and small file helpers.

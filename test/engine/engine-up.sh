@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/engine-up.sh — bring up the real build engine the engine tests use (`npm run engine:up`).
+# test/engine/engine-up.sh — bring up the real build engine the engine tests use (`npm run engine:up`).
 #
 # What runs (nothing is installed over the system's own docker; sid binaries live under $PREFIX):
 #   - Debian sid dockerd 28 + containerd 2 with the containerd image store (needed for
@@ -18,7 +18,7 @@
 #     pushed as 127.0.0.1:5000/library/busybox:latest (so `FROM busybox` works).
 #
 # Idempotent: a re-run only starts what is not running and builds what is missing (about 1 s).
-# Stop with scripts/engine-down.sh.
+# Stop with test/engine/engine-down.sh.
 #
 # Exit status: 0 = engine up; 77 = this host cannot run the engine (not root, not Linux/amd64,
 # no binfmt_misc, no Debian apt, another dockerd owns the socket, no Debian mirror reachable...):
@@ -138,7 +138,7 @@ dpkg --compare-versions "$(ver containerd)" ge 2 || die "sid containerd is $(ver
 dpkg --compare-versions "$(ver docker-buildx)" ge 0.21 || die "sid docker-buildx is $(ver docker-buildx); need >= 0.21 (gha cache v2)"
 stamp=$(for p in "${sid_pkgs[@]}"; do basename "$(deb "$p")"; done | md5sum | cut -c1-12)
 if [ "$(cat "$P/.stamp" 2>/dev/null || true)" != "$stamp" ]; then
-  if alive "$DRUN/dockerd.pid"; then die "dockerd from $P is running with other binaries; run scripts/engine-down.sh first"; fi
+  if alive "$DRUN/dockerd.pid"; then die "dockerd from $P is running with other binaries; run test/engine/engine-down.sh first"; fi
   x=$(mktemp -d)
   for p in "${sid_pkgs[@]}"; do dpkg-deb -x "$(deb "$p")" "$x"; done
   mkdir -p "$P/bin" "$P/cli-plugins" "$P/etc" "$P/log"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/engine-down.sh — stop what scripts/engine-up.sh started (`npm run engine:down`), by PID
+# test/engine/engine-down.sh — stop what test/engine/engine-up.sh started (`npm run engine:down`), by PID
 # file only (dockerd, then containerd, then the registry). Never kills by process name.
 # Idempotent: stopping an engine that is not running is a no-op.
 #

@@ -1,5 +1,5 @@
 import * as exec from '@actions/exec';
-import { DockerError } from './errors.js';
+import { DockerError } from '../errors.js';
 
 export interface RunOptions {
   /** Bytes for the process's stdin (how the registry token reaches `docker login`). */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import * as cache from '@actions/cache';
 import { type DockerRunner } from '../docker.js';
-import { errorMessage } from '../errors.js';
-import { maskSignedUrls } from './env.js';
-import { KEY_PREFIX } from './key.js';
-import { localCacheDirs } from './layer.js';
+import { errorMessage } from '../../errors.js';
+import { maskSignedUrls } from '../../cache/env.js';
+import { KEY_PREFIX } from '../../cache/key.js';
+import { localCacheDirs } from '../../cache/layer.js';
 import { extractMounts, injectMounts, UTILITY_IMAGE } from './dance.js';
 import { cleanDir, coreLog, saveBlocked, mb, NO_SERVICE, restoreDir, saveDir, secs, tree, type LocalCacheState, type Log, type MountsState, type RestoreResult, type SaveResult } from './store.js';
 
