@@ -23,8 +23,10 @@ import { parseFileCommands } from '../helpers/runner.js';
 export const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const DIST = path.join(ROOT, 'dist', 'index.js');
 export const REGISTRY = '127.0.0.1:5000';
-/** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh). */
+/** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh): no compiler, tiny ELFs. */
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
+/** The real-Rust builder stand-in (test/engine/real-rust/build.sh): Debian's rustc/cargo, linux/amd64. */
+export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
 /** test/engine/engine-up.sh and test/engine/standin-images.sh exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 
@@ -34,7 +36,7 @@ export type EngineStatus =
   | { state: 'broken'; reason: string };
 
 function runScript(script: string): { code: number; out: string } {
-  const r = spawnSync('bash', [path.join(ROOT, 'test', 'engine', script)], {
+  const r = spawnSync('bash', [path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,13 +49,17 @@ function runScript(script: string): { code: number; out: string } {
 
 const lastLine = (s: string): string => s.trim().split('\n').filter(Boolean).pop() ?? '';
 
-/** Idempotent: engine-up.sh (about 1 s when already up), then standin-images.sh (skips what is current). */
+/**
+ * Idempotent: engine-up.sh (about 1 s when already up), then the stand-in images, each skipped when
+ * the registry already holds its current build context (about 1 s in all; the real-Rust builder
+ * costs 2-3 min once on a fresh machine: mmdebstrap of Debian sid).
+ */
 export function bringUpEngine(): EngineStatus {
   const t0 = Date.now();
-  for (const script of ['engine-up.sh', 'standin-images.sh']) {
+  for (const script of ['test/engine/engine-up.sh', 'test/engine/standin-images.sh', 'test/engine/real-rust/build.sh']) {
     const { code, out } = runScript(script);
-    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `test/engine/${script}: ${lastLine(out)}` };
-    if (code !== 0) return { state: 'broken', reason: `test/engine/${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
+    if (code === EXIT_UNSUPPORTED) return { state: 'unsupported', reason: `${script}: ${lastLine(out)}` };
+    if (code !== 0) return { state: 'broken', reason: `${script} exited ${code}:\n${out.trim().split('\n').slice(-40).join('\n')}` };
   }
   return { state: 'up', seconds: (Date.now() - t0) / 1000 };
 }

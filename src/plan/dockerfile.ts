@@ -29,7 +29,7 @@ export interface DockerfileOptions {
   cacheMounts: boolean;
   /** File times of the binary layer clamped to SOURCE_DATE_EPOCH (a build arg). */
   reproducible: boolean;
-  /** Map rustc's build paths to fixed ones (off when the workspace sets build.rustflags: see remapConfig). */
+  /** Map rustc's build paths to fixed ones (see remapWrapper). */
   remapPaths: boolean;
   /** Final build through `cargo auditable build` (dependency list embedded in `.dep-v0`). */
   auditable: boolean;
@@ -62,15 +62,17 @@ function run(lines: string[], cacheMounts: boolean): string {
 
 /**
  * rustc embeds source paths (panic locations, file!()) of the workspace and of every crate under
- * CARGO_HOME. A config file ABOVE the workspace merges with the builder's and the project's own
- * config (cargo joins rustflags arrays of [target.<triple>] and [target.'cfg(..)']), where
- * RUSTFLAGS would silently replace the builder's target rustflags (muslrust's arm64 linker flags).
- * Cook and build both read it, so the cooked dependencies stay fresh.
+ * CARGO_HOME. A RUSTC_WRAPPER adds --remap-path-prefix to every rustc call (cook and build alike,
+ * so the cooked dependencies stay fresh) without touching any rustflags: RUSTFLAGS or a [target]
+ * rustflags entry would silently replace the builder's (muslrust's arm64 linker flags, a
+ * build.rustflags) or the project's own. A wrapper the builder already set is called in turn.
  */
-function remapConfig(): string[] {
+export const RUSTC_WRAPPER = '/usr/local/bin/muslrust-chef-rustc';
+function remapWrapper(): string[] {
   return [
-    '# Fixed build paths in the binary (rustc --remap-path-prefix), merged with any other cargo config.',
-    `RUN mkdir -p /.cargo && printf '[target.%s]\\nrustflags = ["--remap-path-prefix=%s=/cargo", "--remap-path-prefix=%s=/build"]\\n' "'cfg(all())'" "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >/.cargo/config.toml`,
+    '# Fixed build paths in the binary: every rustc call gets --remap-path-prefix (rustflags untouched).',
+    `RUN printf '#!/bin/sh\\nexec \${MUSLRUST_CHEF_INNER_WRAPPER:+"$MUSLRUST_CHEF_INNER_WRAPPER"} "$@" --remap-path-prefix=%s=/cargo --remap-path-prefix=%s=/build\\n' "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >${RUSTC_WRAPPER} \\\n && chmod 0755 ${RUSTC_WRAPPER}`,
+    `ENV MUSLRUST_CHEF_INNER_WRAPPER=\${RUSTC_WRAPPER} RUSTC_WRAPPER=${RUSTC_WRAPPER}`,
   ];
 }
 
@@ -119,7 +121,7 @@ export function renderDockerfile(o: DockerfileOptions): string {
     '',
     'FROM chef AS builder',
     'ARG TARGETARCH',
-    ...(o.remapPaths ? remapConfig() : []),
+    ...(o.remapPaths ? remapWrapper() : []),
     `COPY --from=planner ${WORKDIR}/recipe.json recipe.json`,
     '# Dependencies only: this layer depends on recipe.json alone, so source edits reuse it.',
     run([`cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts),

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
 import type { RunContext } from '../read/context.js';
@@ -59,18 +58,6 @@ export interface PlanIds {
   native: Platform | undefined;
 }
 
-/** `build.rustflags` in the project's cargo config: a [target] rustflags entry would shadow it. */
-export function setsBuildRustflags(configFiles: Readonly<Record<string, string>>): boolean {
-  return Object.entries(configFiles).some(([file, text]) => {
-    if (!/(^|\/)config(\.toml)?$/.test(file)) return false;
-    try {
-      const build = parseToml(text).build;
-      return typeof build === 'object' && build !== null && 'rustflags' in build;
-    } catch {
-      return false; // cargo itself reports a broken config
-    }
-  });
-}
 
 function allocatorOf(lock: string): string {
   for (const name of ['mimalloc', 'tikv-jemallocator', 'jemallocator', 'snmalloc-rs']) {
@@ -91,15 +78,10 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
-  let remapPaths = false;
   const buildContexts: Record<string, string> = {};
   if (files.userDockerfile) {
     dockerfile = { ...files.userDockerfile, generated: false };
   } else if (inputs.mode === 'build' && ws) {
-    remapPaths = inputs.reproducible && !setsBuildRustflags(ws.configFiles);
-    if (inputs.reproducible && !remapPaths) {
-      warnings.push("The project's .cargo/config.toml sets build.rustflags, which a [target] rustflags entry would shadow: build paths are not remapped (the builder's fixed paths keep the digest reproducible). Move them to [target.'cfg(all())'] to get both.");
-    }
     bin = pickBin(ws, inputs.bin);
     muslrust = inputs.builderImage ? undefined : muslrustTagFor(ws.toolchainChannel);
     const content = renderDockerfile({
@@ -111,7 +93,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
       runtimeImage: inputs.runtimeImage,
       cacheMounts: inputs.cacheMounts,
       reproducible: inputs.reproducible,
-      remapPaths,
+      remapPaths: inputs.reproducible,
       auditable: inputs.auditable,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
