@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import elfy from 'elfy';
+import { remapWrapper } from '../../src/plan/dockerfile.js';
 import { ActionRunner, bringUpEngine, describeStep, docker, engineTest, REGISTRY, registryDigest, ROOT, RUST_BUILDER } from './helpers.js';
 
 // Issue 14 on the real engine with REAL Rust (test/engine/real-rust: Debian sid rustc 1.9x,
@@ -133,10 +134,31 @@ describe('engine: reproducible, auditable, SBOM and signed images (real Rust)', 
     gitCommit(runner.workspace, 'second');
     const third = await main();
     expect(third.outputs.digest).not.toBe(d1);
+    // cargo-auditable wraps only the workspace's crates: the cooked dependency layer was reused.
+    expect(third.stdout).toMatch(/#(\d+) \[[^\]]*builder[^\]]*\] RUN cargo chef cook[^\n]*\n(?:#\1 [^\n]*\n)*?#\1 CACHED/);
 
     docker(['buildx', 'imagetools', 'create', '--tag', `${IMAGE}:latest`, `${REGISTRY}/library/busybox:latest`]);
     const tampered = verify(`${IMAGE}:latest`);
     expect(tampered.status).not.toBe(0);
     expect(tampered.stderr).toMatch(/no signatures found|no matching signatures/i);
+  });
+
+  it('the generated RUSTC_WRAPPER remaps CARGO_HOME and the workspace in what rustc embeds (file!() of a crate under CARGO_HOME)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remap-'));
+    try {
+      const steps = [
+        'mkdir -p "$CARGO_HOME/dep/src" app/src',
+        `printf '[package]\\nname = "dep"\\nversion = "0.1.0"\\nedition = "2021"\\n' >"$CARGO_HOME/dep/Cargo.toml"`,
+        `printf 'pub fn here() -> &%sstatic str { file!() }\\n' "'" >"$CARGO_HOME/dep/src/lib.rs"`,
+        `printf '[package]\\nname = "app"\\nversion = "0.1.0"\\nedition = "2021"\\n[dependencies]\\ndep = { path = "%s/dep" }\\n' "$CARGO_HOME" >app/Cargo.toml`,
+        `printf 'fn main() { println!("{}", dep::here()); }\\n' >app/src/main.rs`,
+        'cd app && cargo run -q >/remapped.txt',
+      ];
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), [`FROM ${RUST_BUILDER} AS b`, 'WORKDIR /volume', ...remapWrapper(), `RUN ${steps.join(' \\\n && ')}`, 'FROM scratch', 'COPY --from=b /remapped.txt /', ''].join('\n'));
+      docker(['buildx', 'build', '--builder', 'default', '--no-cache', '--output', `type=local,dest=${path.join(dir, 'out')}`, dir]);
+      expect(fs.readFileSync(path.join(dir, 'out', 'remapped.txt'), 'utf8').trim()).toBe('/cargo/dep/src/lib.rs');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -186,6 +186,9 @@ const NOT_STATIC = [
 
 const fail = (spec: Record<string, { code?: number; stderr: string; times?: number }>) => ({ FAKE_DOCKER_FAIL: JSON.stringify(spec) });
 const DEBUG = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' };
+const COSIGN_KEY_BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjo2NTUzNn19fQ';
+const COSIGN_KEY = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${COSIGN_KEY_BODY}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
+const COSIGN_PASSWORD = 'c0sign-Pa55word-for-the-key';
 
 /** After the failed build, post still logged out and removed the builder (DOCKER_CONFIG: the generic check). */
 function cleanedUp(o: Outcome): void {
@@ -231,7 +234,8 @@ export const CASES: Case[] = [
   bad('Bad input', 'image: digest in image', { image: `org/hello@sha256:${'a'.repeat(64)}` }, 'image', `org/hello@sha256:${'a'.repeat(64)}`, /without tag/, 'what a valid name looks like'),
   bad('Bad input', 'image: empty', { image: '' }, 'image', '', /Name the image to build/, 'how to name one'),
   bad('Bad input', 'boolean: dry-run typo', { 'dry-run': 'ture' }, 'dry-run', 'ture', /Use true or false/, 'true or false (a typo never means false)'),
-  bad('Bad input', 'boolean: sbom: yes', { sbom: 'yes' }, 'sbom', 'yes', /Use true or false/, 'true or false'),
+  bad('Bad input', 'sign: true without `id-token: write` (keyless, no OIDC token)', { sign: 'true' }, 'sign', 'true', /permissions: id-token: write.*cosign-key/, 'the permission to add or a key to use'),
+  bad('Bad input', 'boolean: auditable: yes', { auditable: 'yes' }, 'auditable', 'yes', /Use true or false/, 'true or false'),
   bad('Bad input', 'boolean: cache-mounts: 1', { 'cache-mounts': '1' }, 'cache-mounts', '1', /Use true or false/, 'true or false'),
   bad('Bad input', 'enum: cache', { cache: 's3' }, 'cache', 's3', /Use one of: gha, registry, local, none/, 'the accepted values'),
   bad('Bad input', 'enum: push', { push: 'always' }, 'push', 'always', /Use one of: auto, true, false/, 'the accepted values'),
@@ -271,8 +275,9 @@ export const CASES: Case[] = [
         inputs: { 'build-args': `EVIL=${evil}\nSECOND=two words; "quoted" 'single'` },
         check: (o) => {
           const args = valuesOf(buildOf(o)?.argv, '--build-arg');
-          expect(args).toEqual([`EVIL=${evil}`, `SECOND=two words; "quoted" 'single'`]);
-          return args.map((a) => `argv element: ${a}`);
+          // the reproducible build's commit time comes after the user's, as its own argv element
+          expect(args).toEqual([`EVIL=${evil}`, `SECOND=two words; "quoted" 'single'`, expect.stringMatching(/^SOURCE_DATE_EPOCH=\d+$/)]);
+          return args.map((a) => `argv element: ${a.replace(/^SOURCE_DATE_EPOCH=\d+$/, 'SOURCE_DATE_EPOCH=<commit time of the checkout>')}`);
         },
       };
     },
@@ -678,6 +683,38 @@ export const CASES: Case[] = [
   },
 
   // ---- Secrets ----------------------------------------------------------------------------------------------
+  {
+    name: 'sign with a cosign key and password (debug logging on)',
+    group: 'Secrets',
+    expected: 'key and password reach cosign through its environment only: never in argv, the log, the plan or the outputs',
+    inputs: { sign: 'true', 'cosign-key': COSIGN_KEY, 'cosign-password': COSIGN_PASSWORD },
+    env: DEBUG,
+    prepare: (c) => {
+      // A cosign on PATH (used as found) that records its argv and a digest of what it got in its environment.
+      const dir = path.join(c.scratch, 'cosign-bin');
+      const log = path.join(c.scratch, 'cosign.log');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'cosign'), `#!/bin/sh\nprintf '%s|%s|%s\\n' "$*" "$(printf %s "$COSIGN_PRIVATE_KEY" | sha256sum | cut -c1-64)" "$COSIGN_PASSWORD" >>"${log}"\n`, { mode: 0o755 });
+      return {
+        env: { PATH: `${dir}:${c.r.bin}:/usr/bin:/bin` },
+        check: (o) => {
+          const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('|'));
+          const signing = calls.filter(([argv]) => !argv?.startsWith('version'));
+          expect(signing.map(([argv]) => argv?.split(' ').slice(0, 2).join(' '))).toEqual(['sign --yes', 'attest --yes', 'attest --yes']);
+          for (const [argv, keySum, password] of signing) {
+            expect(argv).toContain('--key env://COSIGN_PRIVATE_KEY');
+            expect(keySum).toBe(sha256(COSIGN_KEY.trim())); // the runner trims inputs
+            expect(password).toBe(COSIGN_PASSWORD);
+          }
+          // The log, the summary and the outputs (the plan's argv included) never show either.
+          const shown = [o.main.stdout, o.main.stderr, o.main.summary, JSON.stringify(o.main.outputs)].join('\n');
+          for (const secret of [COSIGN_KEY_BODY, COSIGN_PASSWORD]) expect({ secret, shown: shown.includes(secret) }).toEqual({ secret, shown: false });
+          return [`cosign calls: ${signing.map(([a]) => a?.split(' ')[0]).join(', ')}; each got the key (sha256 match) and password through its environment; argv: --key env://COSIGN_PRIVATE_KEY`];
+        },
+      };
+    },
+    expect: { kind: 'ok' },
+  },
   {
     name: 'build and push with RUNNER_DEBUG=1 and ACTIONS_STEP_DEBUG=true',
     group: 'Secrets',

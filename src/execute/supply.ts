@@ -10,12 +10,10 @@ import { COSIGN_KEY_ENV, fillDigests } from '../plan/supply.js';
 import { DEP_SECTION, parseDepInfo, toCycloneDx } from '../report/sbom.js';
 import { ensureCosign } from './cosign.js';
 
-/** The `.dep-v0` section of an ELF binary. */
-export function depSection(file: string): Uint8Array {
-  const elf = elfy.parse(fs.readFileSync(file));
-  const s = elf.body.sections.find((x) => x.name === DEP_SECTION);
-  if (!s) throw new Error(`${file} has no ${DEP_SECTION} section: it was not built with cargo-auditable (auditable: true and a builder image with cargo-auditable)`);
-  return s.data;
+/** The `.dep-v0` section of an ELF binary; undefined when it was built without cargo-auditable. */
+export function depSection(file: string): Uint8Array | undefined {
+  if (!fs.existsSync(file)) throw new Error(`The SBOM export has no ${file}: the build's artifacts stage did not produce the binary`);
+  return elfy.parse(fs.readFileSync(file)).body.sections.find((x) => x.name === DEP_SECTION)?.data;
 }
 
 export interface SbomResult {
@@ -35,13 +33,18 @@ export function writeCrateSboms(plan: Plan, version: string): SbomResult | undef
   for (const { platform, file } of sbom.files) {
     // platform-split=true: <dest>/linux_amd64/<bin>
     const exported = path.join(sbom.exportDir, platform.replace(/\//g, '_'), bin);
-    const result = toCycloneDx(parseDepInfo(depSection(exported)), { platform, timestamp, tool: { name: 'muslrust-chef-action', version } });
+    const section = depSection(exported);
+    if (!section) {
+      core.warning(`No crate SBOM for ${platform}: the binary has no ${DEP_SECTION} section, so the builder image has no cargo-auditable. Add it (docs/builder-image.md), or set auditable: false and sbom: false.`);
+      continue;
+    }
+    const result = toCycloneDx(parseDepInfo(section), { platform, timestamp, tool: { name: 'muslrust-chef-action', version } });
     fs.writeFileSync(file, `${JSON.stringify(result.bom, null, 2)}\n`);
     crates[platform] = result.crates;
     core.info(`${platform}: ${result.crates} crates linked into ${result.root} → ${file}`);
   }
   fs.rmSync(sbom.exportDir, { recursive: true, force: true });
-  return { dir: sbom.dir, crates };
+  return Object.keys(crates).length > 0 ? { dir: sbom.dir, crates } : undefined;
 }
 
 /**
@@ -55,6 +58,11 @@ export async function runSigning(cmds: readonly PlannedCommand[], o: { inputs: I
   if (o.inputs.cosignKey !== '') env[COSIGN_KEY_ENV] = o.inputs.cosignKey;
   const runner = new Docker(env);
   for (const cmd of cmds) {
+    const predicate = cmd.argv[cmd.argv.indexOf('--predicate') + 1];
+    if (cmd.id === 'attest' && predicate && !fs.existsSync(predicate)) {
+      core.info(`# skipped (no crate SBOM for it): ${cmd.note}`);
+      continue;
+    }
     const argv = fillDigests(cmd.argv, o.digest, o.platformDigests);
     argv[0] = cosign;
     core.info(`# ${cmd.note}\n${['cosign', ...argv.slice(1)].join(' ')}`);
