@@ -45,6 +45,7 @@ import {
   registryDigest,
   ROOT,
   STANDIN_BUILDER,
+  STANDIN_SUPPLY,
   type StepResult,
 } from './helpers.js';
 
@@ -311,7 +312,7 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     const scope = `muslrust-chef-${REGISTRY.replace(/[:/]/g, '-')}-${repo}${n === 1 ? '-linux-amd64' : ''}`;
     const inputs = {
       image,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: platforms.join(','),
       driver: 'docker',
       push: 'true',
@@ -413,7 +414,7 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     const repo = 'hello-gha-registry';
     const inputs = {
       image: `${REGISTRY}/${repo}`,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: `${AMD64},${ARM64}`,
       driver: 'docker',
       push: 'true',
@@ -451,7 +452,7 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
   // ---------------------------------------------------------------- 4: gha without the runner's variables
   it('4. cache: gha without the cache service variables: a ::warning:: says the gha cache is off and how to fix it; the build succeeds', async () => {
     const repo = 'hello-gha-noenv';
-    const inputs = { image: `${REGISTRY}/${repo}`, 'builder-image': STANDIN_BUILDER, platforms: AMD64, driver: 'docker', push: 'true', cache: 'gha', provenance: 'false' };
+    const inputs = { image: `${REGISTRY}/${repo}`, 'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY, platforms: AMD64, driver: 'docker', push: 'true', cache: 'gha', provenance: 'false' };
     const ghaWarnings = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::warning::cache: gha needs'));
 
     // None of them (a local run, or the action started from a `run:` script).
@@ -525,7 +526,7 @@ describe('engine: layer cache (gha emulator, registry) and cache mounts through 
     const repo = 'hello-gha-mounts';
     const inputs = {
       image: `${REGISTRY}/${repo}`,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: `${AMD64},${ARM64}`,
       driver: 'docker',
       push: 'true',

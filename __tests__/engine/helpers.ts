@@ -25,6 +25,13 @@ export const DIST = path.join(ROOT, 'dist', 'index.js');
 export const REGISTRY = '127.0.0.1:5000';
 /** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh): no compiler, tiny ELFs. */
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
+/**
+ * Inputs for builds with STANDIN_BUILDER: its cargo compiles nothing and has no cargo-auditable, so
+ * there is no dependency list to embed or read (the supply-chain test covers those with real Rust).
+ */
+export const STANDIN_SUPPLY = { auditable: 'false', sbom: 'false' } as const;
+/** The push event's head commit time every ActionRunner step sees (GITHUB_EVENT_PATH), as on a runner. */
+export const EVENT_COMMIT_TIME = '2026-11-01T12:00:00Z';
 /** The real-Rust builder stand-in (test/engine/real-rust/build.sh): Debian's rustc/cargo, linux/amd64. */
 export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
 /** test/engine/engine-up.sh and test/engine/standin-images.sh exit with this when the host cannot run the engine. */
@@ -130,8 +137,12 @@ export class ActionRunner {
   private mainEnv: Record<string, string> | undefined;
   private mainResult: StepResult | undefined;
 
+  /** A push event payload: the head commit's time is the reproducible build's fallback SOURCE_DATE_EPOCH. */
+  readonly event = path.join(this.dir, 'event.json');
+
   /** Copies `fixture` (a directory of the repo) as the workspace. */
   constructor(fixture: string) {
+    fs.writeFileSync(this.event, JSON.stringify({ head_commit: { timestamp: EVENT_COMMIT_TIME } }));
     fs.cpSync(path.join(ROOT, fixture), this.workspace, { recursive: true, filter: (src) => !/[/\\](target|\.git)$/.test(src) });
     for (const d of [this.temp, this.home, path.join(this.dir, 'tool-cache')]) fs.mkdirSync(d, { recursive: true });
   }
@@ -154,6 +165,7 @@ export class ActionRunner {
       GITHUB_RUN_ID: '4242',
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_EVENT_PATH: this.event,
     };
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
     return env;

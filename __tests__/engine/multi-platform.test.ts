@@ -14,6 +14,7 @@ import {
   REGISTRY,
   registryDigest,
   STANDIN_BUILDER,
+  STANDIN_SUPPLY,
 } from './helpers.js';
 
 // Real: dockerd/BuildKit/buildx, QEMU for arm64, the registry, the action's generated Dockerfile and
@@ -42,7 +43,7 @@ describe('engine: two-platform build and push of examples/hello (stand-in builde
 
     const main = await runner.main({
       image: IMAGE,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: 'linux/amd64,linux/arm64',
       driver: 'docker',
       push: 'true',

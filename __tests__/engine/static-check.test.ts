@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, engineTest, errorLines, REGISTRY, registryDigest, STANDIN_BUILDER } from './helpers.js';
+import { ActionRunner, bringUpEngine, deleteTag, describeStep, DIST, engineTest, errorLines, REGISTRY, registryDigest, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 // The static check runs for real (image/scripts/muslrust-chef-check-static inside the build). The
 // binary is the STAND-IN cargo's: with a STANDIN_DYNAMIC file in the workspace it "compiles"
@@ -24,7 +24,7 @@ describe('engine: a dynamically linked binary fails the build (stand-in builder)
 
     const main = await runner.main({
       image: IMAGE,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: 'linux/amd64,linux/arm64',
       driver: 'docker',
       push: 'true',

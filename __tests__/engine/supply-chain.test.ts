@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import elfy from 'elfy';
 import { remapWrapper } from '../../src/plan/dockerfile.js';
-import { ActionRunner, bringUpEngine, describeStep, docker, engineTest, REGISTRY, registryDigest, ROOT, RUST_BUILDER } from './helpers.js';
+import { ActionRunner, bringUpEngine, describeStep, docker, engineTest, REGISTRY, registryDigest, ROOT, RUST_BUILDER, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 // Issue 14 on the real engine with REAL Rust (test/engine/real-rust: Debian sid rustc 1.9x,
 // cargo-auditable, offline Debian crates; linux/amd64 only, so arm64 is not proven here: the
@@ -159,6 +159,28 @@ describe('engine: reproducible, auditable, SBOM and signed images (real Rust)', 
       expect(fs.readFileSync(path.join(dir, 'out', 'remapped.txt'), 'utf8').trim()).toBe('/cargo/dep/src/lib.rs');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('both platforms (stand-in builder, arm64 under QEMU): the manifest list and each platform digest are the same after a prune', async () => {
+    const hello = new ActionRunner('examples/hello');
+    try {
+      gitCommit(hello.workspace, 'hello');
+      const inputs = { image: `${REGISTRY}/supply-chain-multi`, 'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY, platforms: 'linux/amd64,linux/arm64', driver: 'docker', push: 'true', cache: 'none', tags: 'type=raw,value=latest' };
+      const digests: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        prune();
+        const r = await hello.main(inputs);
+        if (r.code !== 0) throw new Error(describeStep(r));
+        if ((await hello.post()).code !== 0) throw new Error('post failed');
+        const raw = docker(['buildx', 'imagetools', 'inspect', '--raw', `${REGISTRY}/supply-chain-multi@${r.outputs.digest}`]).stdout;
+        const platforms = (JSON.parse(raw) as { manifests: Array<{ digest: string; platform: { architecture: string } }> }).manifests.map((m) => `${m.platform.architecture}=${m.digest}`);
+        expect(platforms).toHaveLength(2);
+        digests.push([r.outputs.digest, ...platforms].join(' '));
+      }
+      expect(digests[1]).toBe(digests[0]);
+    } finally {
+      hello.cleanup();
     }
   });
 });

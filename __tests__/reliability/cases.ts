@@ -706,8 +706,11 @@ export const CASES: Case[] = [
             expect(keySum).toBe(sha256(COSIGN_KEY.trim())); // the runner trims inputs
             expect(password).toBe(COSIGN_PASSWORD);
           }
-          // The log, the summary and the outputs (the plan's argv included) never show either.
-          const shown = [o.main.stdout, o.main.stderr, o.main.summary, JSON.stringify(o.main.outputs)].join('\n');
+          // The log (but the runner's ::add-mask:: commands, which hide them), the summary and the
+          // outputs (the plan's argv included) never show either.
+          const logLines = o.main.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+          expect(o.main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::') && l.includes(COSIGN_KEY_BODY))).toEqual([`::add-mask::${COSIGN_KEY.trim().replace(/\n/g, '%0A')}`, `::add-mask::${COSIGN_KEY_BODY}`]);
+          const shown = [...logLines, o.main.stderr, o.main.summary, JSON.stringify(o.main.outputs)].join('\n');
           for (const secret of [COSIGN_KEY_BODY, COSIGN_PASSWORD]) expect({ secret, shown: shown.includes(secret) }).toEqual({ secret, shown: false });
           return [`cosign calls: ${signing.map(([a]) => a?.split(' ')[0]).join(', ')}; each got the key (sha256 match) and password through its environment; argv: --key env://COSIGN_PRIVATE_KEY`];
         },
