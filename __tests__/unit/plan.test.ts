@@ -4,6 +4,7 @@ import { buildPlan, type PlanIds } from '../../src/plan/index.js';
 import type { GitContext, RunContext } from '../../src/read/context.js';
 import type { PlanFiles } from '../../src/read/plan-files.js';
 import type { Workspace } from '../../src/read/workspace.js';
+import { renderSummary, supplyLine } from '../../src/report/summary.js';
 import { git, NOW, RUN } from '../meta/helpers.js';
 
 // buildPlan in-process: no disk, no docker, no environment. Everything it reads is in the
@@ -160,5 +161,15 @@ describe('buildPlan: reproducible, auditable, SBOM, signing (issue 14)', () => {
   test('merge mode signs the merged index; no SBOM export, no SOURCE_DATE_EPOCH', () => {
     const p = plan({ mode: 'merge', digests: `sha256:${'a'.repeat(64)}`, sign: 'true', 'cosign-key': KEY }, ctx(), { context: '/w' });
     expect(p.commands.map((c) => c.id)).toEqual(['buildx-version', 'builder-create', 'merge', 'inspect', 'sign']);
+  });
+});
+
+describe('summary: the supply-chain row', () => {
+  test('crate count, SOURCE_DATE_EPOCH and its source, and how it was signed, in one line', () => {
+    const p = plan({ platforms: 'linux/amd64', sign: 'true', 'cosign-key': '-----BEGIN SIGSTORE PRIVATE KEY-----\nx\n-----END SIGSTORE PRIVATE KEY-----' }, ctx(), { ...files, commitEpoch: 1700000000 });
+    const report = { dryRun: false, sizes: [], sbom: { dir: '/s', crates: { 'linux/amd64': 19 } }, signed: 1 };
+    expect(supplyLine(p, report)).toBe('crate SBOM: 19 crates (linux/amd64); reproducible: SOURCE_DATE_EPOCH 1700000000 (the checked-out commit (git)); signed with cosign (key), SBOM attested');
+    expect(renderSummary(p, report)).toContain('| supply chain | crate SBOM: 19 crates');
+    expect(supplyLine(plan({ reproducible: 'false', sbom: 'false' }), { dryRun: false, sizes: [] })).toBe('');
   });
 });

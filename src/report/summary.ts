@@ -52,6 +52,16 @@ export function allocatorAdvice(plan: Plan): string | undefined {
   );
 }
 
+/** One summary row: the crate SBOM's size, the SOURCE_DATE_EPOCH and its source, the signature. */
+export function supplyLine(plan: Plan, r: RunReport): string {
+  const parts: string[] = [];
+  if (r.sbom) parts.push(`crate SBOM: ${sbomLine(r.sbom)}`);
+  const sd = plan.supply.sourceDate;
+  if (sd) parts.push(`reproducible: SOURCE_DATE_EPOCH ${sd.seconds} (${sd.from})`);
+  if (r.signed) parts.push(`signed with cosign (${plan.supply.sign?.keyed ? 'key' : 'keyless, GitHub OIDC'})${r.sbom ? ', SBOM attested' : ''}`);
+  return parts.join('; ');
+}
+
 export function renderSummary(plan: Plan, r: RunReport): string {
   const lines: string[] = [];
   const title = plan.mode === 'merge' ? 'manifest list' : plan.bin ? `\`${plan.bin.name}\`` : 'image';
@@ -68,9 +78,8 @@ export function renderSummary(plan: Plan, r: RunReport): string {
   lines.push(`| cache key | \`${plan.cacheKey.key}\` |`);
   if (r.cacheNote) lines.push(`| cache | ${r.cacheNote} |`);
   if (r.buildxVersion) lines.push(`| buildx | ${r.buildxVersion} |`);
-  if (r.sbom) lines.push(`| crate SBOM | ${sbomLine(r.sbom)}, CycloneDX from the binary's cargo-auditable data${r.signed ? '; signed attestation attached' : ''} |`);
-  if (plan.supply.sourceDate) lines.push(`| reproducible | SOURCE_DATE_EPOCH ${plan.supply.sourceDate.seconds} (${plan.supply.sourceDate.from}) |`);
-  if (r.signed) lines.push(`| signed | cosign, ${plan.supply.sign?.keyed ? 'key from cosign-key' : 'keyless (GitHub OIDC)'} |`);
+  const supply = supplyLine(plan, r);
+  if (supply) lines.push(`| supply chain | ${supply} |`);
   if (r.sizes.length) {
     lines.push('', '| platform | image (compressed) | binary layer | digest |', '|---|---|---|---|');
     for (const s of r.sizes) lines.push(`| ${s.platform} | ${humanBytes(s.bytes)} | ${humanBytes(s.lastLayer)} | \`${s.digest.slice(0, 19)}…\` |`);
