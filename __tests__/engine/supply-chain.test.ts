@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import elfy from 'elfy';
 import { remapWrapper } from '../../src/plan/dockerfile.js';
-import { ActionRunner, bringUpEngine, describeStep, docker, engineTest, REGISTRY, registryDigest, ROOT, RUST_BUILDER, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
+import { ActionRunner, describeStep, ROOT } from '../helpers/action-runner.js';
+import { bringUpEngine, docker, engineTest, REGISTRY, registryDigest, RUST_BUILDER, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 // Issue 14 on the real engine with REAL Rust (test/engine/real-rust: Debian sid rustc 1.9x,
 // cargo-auditable, offline Debian crates; linux/amd64 only, so arm64 is not proven here: the
@@ -71,7 +72,7 @@ describe('engine: reproducible, auditable, SBOM and signed images (real Rust)', 
     'transparency-log': 'false',
   });
   const main = async () => {
-    const r = await runner!.main(inputs(), { PATH: `${cosignDir}:${runner!.env({}).PATH}` });
+    const r = await runner!.main(inputs(), { PATH: `${cosignDir}:${runner!.inputEnv({}).PATH}` });
     if (r.code !== 0) throw new Error(describeStep(r));
     const post = await runner!.post();
     if (post.code !== 0) throw new Error(describeStep(post));
@@ -87,7 +88,7 @@ describe('engine: reproducible, auditable, SBOM and signed images (real Rust)', 
     const gen = run(path.join(cosignDir, 'cosign'), ['generate-key-pair'], { cwd: keyDir, env: { COSIGN_PASSWORD: 'engine-test' } });
     if (gen.status !== 0) throw new Error(`cosign generate-key-pair: ${gen.stderr}`);
 
-    runner = new ActionRunner('test/fixtures/rust-app');
+    runner = new ActionRunner({ fixture: 'test/fixtures/rust-app', docker: 'real' });
     gitCommit(runner.workspace, 'first');
 
     prune();
@@ -163,7 +164,7 @@ describe('engine: reproducible, auditable, SBOM and signed images (real Rust)', 
   });
 
   it('both platforms (stand-in builder, arm64 under QEMU): the manifest list and each platform digest are the same after a prune', async () => {
-    const hello = new ActionRunner('examples/hello');
+    const hello = new ActionRunner({ fixture: 'examples/hello', docker: 'real' });
     try {
       gitCommit(hello.workspace, 'hello');
       const inputs = { image: `${REGISTRY}/supply-chain-multi`, 'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY, platforms: 'linux/amd64,linux/arm64', driver: 'docker', push: 'true', cache: 'none', tags: 'type=raw,value=latest' };

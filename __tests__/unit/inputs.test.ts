@@ -6,7 +6,7 @@ import { DEFAULTS, Input, type RawInputs } from '../../src/inputs.js';
 import { parseInputs } from '../../src/parse-inputs.js';
 import { readRawInputs } from '../../src/read/raw-inputs.js';
 import { parseBool, parseEnum, parseKeyValues, parseList } from '../../src/parse.js';
-import { ROOT } from '../helpers/runner.js';
+import { ROOT } from '../helpers/action-runner.js';
 
 const raw = (over: Partial<RawInputs> = {}): RawInputs => ({ ...DEFAULTS, image: 'org/app', ...over });
 

@@ -5,7 +5,7 @@ import type { GitContext, RunContext } from '../../src/read/context.js';
 import type { PlanFiles } from '../../src/read/plan-files.js';
 import type { Workspace } from '../../src/read/workspace.js';
 import { renderSummary, supplyLine } from '../../src/report/summary.js';
-import { git, NOW, RUN } from '../meta/helpers.js';
+import { git, NOW, RUN } from './meta/helpers.js';
 
 // buildPlan in-process: no disk, no docker, no environment. Everything it reads is in the
 // arguments, so each row is one decision of the plan (which commands, which flags, which errors).

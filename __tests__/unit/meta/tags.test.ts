@@ -1,5 +1,5 @@
-import type { GitContext } from '../../src/read/context.js';
-import { computeMeta } from '../../src/meta/index.js';
+import type { GitContext } from '../../../src/read/context.js';
+import { computeMeta } from '../../../src/meta/index.js';
 import { git, RUN, SHA, SHORT } from './helpers.js';
 
 // Expected values come from the rules in docker/metadata-action's README (and, for empty `tags`,

@@ -1,5 +1,5 @@
-import type { GitContext } from '../../src/read/context.js';
-import { InputError } from '../../src/errors.js';
+import type { GitContext } from '../../../src/read/context.js';
+import { InputError } from '../../../src/errors.js';
 
 // Shared fixtures for the meta tests: a push to the default branch of octo/app, at a fixed
 // instant, so every expected tag below can be written out in full.

@@ -1,5 +1,5 @@
-import { STAMP_ARG, UTILITY_IMAGE, extractArgv, extractDockerfile, injectArgv, injectDockerfile, localLayerKey } from '../../src/execute/cache/persist.js';
-import { mountFlags } from '../../src/cache/mount-spec.js';
+import { STAMP_ARG, extractArgv, extractDockerfile, injectArgv, injectDockerfile, localLayerKey } from '../../../src/execute/cache/persist.js';
+import { mountFlags } from '../../../src/cache/mount-spec.js';
 
 // The two generated builds of the cache dance, exactly. Their mount ids must be the ones the image
 // Dockerfile uses (mount-spec.ts), or the dance fills caches the build never reads.
@@ -49,10 +49,6 @@ describe('cache dance Dockerfiles', () => {
       expect(extractDockerfile()).toContain(`id=${id},`);
     }
   });
-
-  test('the utility image is pinned', () => {
-    expect(UTILITY_IMAGE).toBe('busybox:1.37.0');
-  });
 });
 
 describe('cache dance argv: one buildx build for all platforms each', () => {
@@ -72,7 +68,6 @@ describe('cache dance argv: one buildx build for all platforms each', () => {
   });
 
   test('the stamp is declared in both Dockerfiles', () => {
-    expect(STAMP_ARG).toBe('MUSLRUST_CHEF_DANCE');
     expect(injectDockerfile()).toContain(`\nARG ${STAMP_ARG}\n`);
     expect(extractDockerfile()).toContain(`\nARG ${STAMP_ARG}\n`);
   });

@@ -1,4 +1,4 @@
-import { formatDate } from '../../src/meta/date.js';
+import { formatDate } from '../../../src/meta/date.js';
 
 // The moment-style subset behind {{date}} / {{commit_date}}.
 

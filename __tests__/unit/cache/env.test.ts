@@ -1,4 +1,4 @@
-import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../../src/cache/env.js';
+import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../../../src/cache/env.js';
 
 describe('ghaCacheEnvProblem', () => {
   const TOKEN = { ACTIONS_RUNTIME_TOKEN: 'tok' };

@@ -1,5 +1,5 @@
-import type { GitContext } from '../../src/read/context.js';
-import { computeMeta } from '../../src/meta/index.js';
+import type { GitContext } from '../../../src/read/context.js';
+import { computeMeta } from '../../../src/meta/index.js';
 import { git, inputError, RUN } from './helpers.js';
 
 // Every malformed rule is an InputError naming the input and quoting the offending line, never a

@@ -41,6 +41,17 @@ describe('helper scripts', () => {
     expect(r.status).toBe(0);
   });
 
+  it('the engine scripts and the stand-in cargo pass shellcheck (bash and POSIX sh)', () => {
+    const engine = path.join(repo, 'test', 'engine');
+    const bash = ['engine-up.sh', 'engine-down.sh', 'standin-images.sh'].map((f) => path.join(engine, f));
+    const sh = [path.join(engine, 'images', 'muslrust-chef-standin', 'cargo')];
+    for (const [shell, files] of [['bash', bash], ['sh', sh]] as const) {
+      const r = spawnSync('shellcheck', [`--shell=${shell}`, '--severity=style', ...files], { encoding: 'utf8' });
+      expect(`${r.stdout}${r.stderr}`).toBe('');
+      expect(r.status).toBe(0);
+    }
+  });
+
   it.each(scripts)('%s is an executable #!/bin/sh script', (name) => {
     const file = path.join(scriptsDir, name);
     expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe('#!/bin/sh');

@@ -1,6 +1,6 @@
-import type { GitContext } from '../../src/read/context.js';
-import { computeMeta } from '../../src/meta/index.js';
-import type { CargoMeta } from '../../src/meta/labels.js';
+import type { GitContext } from '../../../src/read/context.js';
+import { computeMeta } from '../../../src/meta/index.js';
+import type { CargoMeta } from '../../../src/meta/labels.js';
 import { git, RUN, SHA } from './helpers.js';
 
 // OCI labels: crate first, repository second, user labels last (and winning).
