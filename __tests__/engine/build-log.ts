@@ -88,3 +88,18 @@ export function expectCookNotRun(r: StepResult, steps: BuildStep[], platform: st
   expect(r.stdout).not.toContain(`Compiling dependencies of recipe`);
   expect(r.stdout).not.toContain('Compiling dependencies: none cooked');
 }
+
+/**
+ * The crates real cargo compiled in a step, in order, from its `Compiling <name> v<version>` lines
+ * (cargo prints `Compiling` only when rustc really runs for that crate). BuildKit's `0.123 ` time
+ * prefix is allowed.
+ */
+export const compiledCrates = (s: BuildStep): string[] =>
+  s.lines.flatMap((l) => {
+    const m = /^(?:[\d.]+ +)?Compiling ([\w-]+) v\d/.exec(l.trim());
+    return m?.[1] ? [m[1]] : [];
+  });
+
+/** cargo's `Finished …` line of a step, or undefined when cargo did not finish there. */
+export const finishedLine = (s: BuildStep): string | undefined => s.lines.map((l) => l.trim().replace(/^[\d.]+ +/, '')).find((l) => l.startsWith('Finished '));
+

@@ -18,6 +18,10 @@
  * STAND-INS (Docker Hub and crates.io are unreachable here; see docs/engine.md): the builder image and
  * its `cargo` (chef prepare/cook/build that write tiny static ELFs and say what they did), and
  * chainguard/static. `clux/muslrust:<pinned tag>` is the builder stand-in again, only for --check.
+ * Why the busybox stand-in and not real Rust: these scenarios check BuildKit's cache plumbing for two
+ * platforms (what is exported and imported per platform, upload counts, identical layers), which
+ * needs no compiler, and real arm64 Rust under QEMU takes ~16 min. What real cargo does with the gha
+ * cache (cook imported and not run, which crates compile) is tested in rust.test.ts (linux/amd64).
  *
  * One emulator (Azurite + server.mjs on free ports on 127.0.0.1; dockerd makes BuildKit's cache calls
  * from the host network namespace, so it reaches them) serves the whole file. The measured wall times

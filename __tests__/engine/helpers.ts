@@ -18,7 +18,7 @@ import path from 'node:path';
 import { ROOT } from '../helpers/action-runner.js';
 
 export const REGISTRY = '127.0.0.1:5000';
-/** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh). */
+/** Stand-in for the muslrust-chef builder (see test/engine/standin-images.sh): no compiler, tiny ELFs. */
 export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
 /** The real-Rust builder stand-in (test/engine/real-rust/build.sh): Debian's rustc/cargo, linux/amd64. */
 export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
@@ -27,7 +27,7 @@ export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
  * there is no dependency list to embed or read (the supply-chain test covers those with real Rust).
  */
 export const STANDIN_SUPPLY = { auditable: 'false', sbom: 'false' } as const;
-/** test/engine/engine-up.sh and test/engine/standin-images.sh exit with this when the host cannot run the engine. */
+/** The bring-up scripts under test/engine/ exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 
 export type EngineStatus =

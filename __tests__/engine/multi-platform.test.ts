@@ -7,6 +7,9 @@ import { bringUpEngine, builderNames, deleteTag, docker, engineTest, REGISTRY, r
 // Real: dockerd/BuildKit/buildx, QEMU for arm64, the registry, the action's generated Dockerfile and
 // the helper scripts. STAND-INS (Docker Hub is unreachable): the builder image and its `cargo`
 // (writes a tiny static ELF that prints which target it was built for) and chainguard/static.
+// Why the busybox stand-in and not real Rust here: this test is about the two-platform plumbing
+// (QEMU, the pushed index, each platform's binary running), which needs no compiler, and a real
+// arm64 Rust build under QEMU takes ~16 min. Real cargo is tested in rust.test.ts (linux/amd64).
 const engine = bringUpEngine();
 const it = engineTest(engine);
 

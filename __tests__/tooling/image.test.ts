@@ -43,13 +43,18 @@ describe('helper scripts', () => {
 
   it('the engine scripts and the stand-in cargo pass shellcheck (bash and POSIX sh)', () => {
     const engine = path.join(repo, 'test', 'engine');
-    const bash = ['engine-up.sh', 'engine-down.sh', 'standin-images.sh'].map((f) => path.join(engine, f));
+    // real-rust/: the real-Rust builder's build script and its cargo-chef stand-in (bash).
+    const bash = ['engine-up.sh', 'engine-down.sh', 'standin-images.sh', 'real-rust/build.sh', 'real-rust/cargo-chef'].map((f) => path.join(engine, f));
     const sh = [path.join(engine, 'images', 'muslrust-chef-standin', 'cargo')];
     for (const [shell, files] of [['bash', bash], ['sh', sh]] as const) {
       const r = spawnSync('shellcheck', [`--shell=${shell}`, '--severity=style', ...files], { encoding: 'utf8' });
       expect(`${r.stdout}${r.stderr}`).toBe('');
       expect(r.status).toBe(0);
     }
+  });
+
+  it.each(['build.sh', 'cargo-chef'])('test/engine/real-rust/%s is executable (the engine bring-up and the image run it)', (name) => {
+    expect(fs.statSync(path.join(repo, 'test', 'engine', 'real-rust', name)).mode & 0o111).toBe(0o111);
   });
 
   it.each(scripts)('%s is an executable #!/bin/sh script', (name) => {

@@ -32,13 +32,22 @@ export interface BuildxResult {
   installed: boolean;
 }
 
+/** The runner's buildx version from `docker buildx version`; undefined when there is no usable buildx. */
+export async function probeBuildx(docker: DockerRunner): Promise<string | undefined> {
+  const probe = await docker.run(['docker', 'buildx', 'version'], { allowFailure: true, silent: true });
+  return probe.exitCode === 0 ? parseBuildxVersion(probe.stdout) : undefined;
+}
+
 /**
  * Use the runner's buildx when it is new enough; otherwise download the pinned (or requested)
- * release into the job's DOCKER_CONFIG/cli-plugins, verifying its SHA-256 first.
+ * release into the job's DOCKER_CONFIG/cli-plugins, verifying its SHA-256 first. `probe`: a
+ * probeBuildx already under way (main starts it early so its ~0.2 s overlaps QEMU and the plan log).
  */
-export async function ensureBuildx(docker: DockerRunner, o: { requested: string; dockerConfig: string; env: Readonly<Record<string, string | undefined>> }): Promise<BuildxResult> {
-  const probe = await docker.run(['docker', 'buildx', 'version'], { allowFailure: true, silent: true });
-  const have = probe.exitCode === 0 ? parseBuildxVersion(probe.stdout) : undefined;
+export async function ensureBuildx(
+  docker: DockerRunner,
+  o: { requested: string; dockerConfig: string; env: Readonly<Record<string, string | undefined>>; probe?: Promise<string | undefined> },
+): Promise<BuildxResult> {
+  const have = await (o.probe ?? probeBuildx(docker));
   const want = o.requested.replace(/^v/, '');
   if (want === '' || want === 'latest') {
     if (have && semver.gte(have, MIN_BUILDX)) {

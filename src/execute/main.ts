@@ -17,7 +17,7 @@ import { readPlanFiles } from '../read/plan-files.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
 import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
 import { markMainStarted, saveMainState, type MainState } from './state.js';
-import { ensureBuildx } from './buildx.js';
+import { ensureBuildx, probeBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
 import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.js';
 import { runSigning, writeCrateSboms } from './supply.js';
@@ -86,6 +86,11 @@ export async function runMain(): Promise<void> {
   const state: MainState = { dockerConfig, loggedIn: [], buildSucceeded: false };
   saveMainState(state);
   const docker = new Docker({ DOCKER_CONFIG: dockerConfig });
+  // Asked now, awaited at the buildx step: only that step (install or not) depends on the answer,
+  // so the probe overlaps QEMU setup instead of adding its ~0.2 s to every run. Its failure is
+  // reported there (the no-op catch only keeps it from being an unhandled rejection meanwhile).
+  const buildxProbe = plan.commands.some((c) => c.id === 'buildx-version') ? probeBuildx(docker) : undefined;
+  buildxProbe?.catch(() => undefined);
   if (inputs.cache === 'gha' && plan.mode === 'build') {
     const problem = ghaCacheEnvProblem(ctx.env);
     if (problem) core.warning(problem);
@@ -100,7 +105,7 @@ export async function runMain(): Promise<void> {
         await core.group('QEMU', () => runQemu(docker, cmd, inputs.qemu === 'true'));
         break;
       case 'buildx-version': {
-        const bx = await core.group('buildx', () => ensureBuildx(docker, { requested: inputs.buildxVersion, dockerConfig, env: ctx.env }));
+        const bx = await core.group('buildx', () => ensureBuildx(docker, { requested: inputs.buildxVersion, dockerConfig, env: ctx.env, ...(buildxProbe ? { probe: buildxProbe } : {}) }));
         report.buildxVersion = `${bx.version}${bx.installed ? ' (installed, checksum verified)' : ''}`;
         break;
       }
@@ -146,7 +151,8 @@ export async function runMain(): Promise<void> {
       }
       case 'sbom': {
         await core.group('Crate SBOM', async () => {
-          await docker.run(cmd.argv, { context: 'exporting the binaries for the SBOM', mask: maskBuildLine });
+          // Silent: an all-cached rerun of the build whose log would repeat the build's (and confuse readers of it).
+          await docker.run(cmd.argv, { context: 'exporting the binaries for the SBOM', mask: maskBuildLine, silent: true });
           const r = writeCrateSboms(plan, ACTION_VERSION);
           if (r) report.sbom = r;
         });

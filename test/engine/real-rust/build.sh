@@ -9,14 +9,14 @@
 # it look like muslrust-chef (its header says how it differs), the cargo-chef stand-in (./cargo-chef,
 # header lists where it differs from cargo-chef 0.1.77) and the project's REAL image/scripts/.
 #
-# Images (registry 127.0.0.1:5000 of scripts/engine-up.sh, which dockerd uses as its mirror):
+# Images (registry 127.0.0.1:5000 of test/engine/engine-up.sh, which dockerd uses as its mirror):
 #   muslrust-chef-rust-base:<variant>-<hash>   the imported rootfs; <hash> = package list + suite
 #   muslrust-chef-rust:<tag>                   the builder (VARIANT=native: tag `test`, linux/amd64)
 #   muslrust-chef-rust:ctx-<variant>-<hash>    same digest; <hash> = this directory, image/scripts,
 #                                              base digest. Present and equal = nothing to do (~1 s).
 # Knobs: VARIANT (native; see variant() below to add one), FORCE=1 rebuilds the builder,
 #        FORCE_BASE=1 the rootfs too, MIRROR (default deb.debian.org).
-# Exit: 0 = image present; 77 = no engine (run scripts/engine-up.sh first); other = failure.
+# Exit: 0 = image present; 77 = no engine (run test/engine/engine-up.sh first); other = failure.
 # Cost (measured, 2 vCPU): rootfs + import + push ~1-2 min once per package list; builder layer ~5 s.
 set -euo pipefail
 
@@ -51,9 +51,9 @@ die() { echo "real-rust: ERROR: $*" >&2; exit 1; }
 unsupported() { echo "real-rust: NO ENGINE: $*" >&2; exit 77; }
 variant
 
-command -v docker >/dev/null || unsupported "no docker CLI; run scripts/engine-up.sh first"
-docker info >/dev/null 2>&1 || unsupported "no docker engine answers; run scripts/engine-up.sh first"
-curl -sf --max-time 5 "http://$REG/v2/" >/dev/null || unsupported "no registry on $REG; run scripts/engine-up.sh first"
+command -v docker >/dev/null || unsupported "no docker CLI; run test/engine/engine-up.sh first"
+docker info >/dev/null 2>&1 || unsupported "no docker engine answers; run test/engine/engine-up.sh first"
+curl -sf --max-time 5 "http://$REG/v2/" >/dev/null || unsupported "no registry on $REG; run test/engine/engine-up.sh first"
 
 # digest REPO TAG: the registry's digest for REPO:TAG, empty when absent
 digest() {
