@@ -73,8 +73,10 @@ export const RUSTC_WRAPPER = '/usr/local/bin/muslrust-chef-rustc';
 export function remapWrapper(): string[] {
   return [
     '# Fixed build paths in the binary: every rustc call gets --remap-path-prefix (rustflags untouched).',
-    `RUN printf '#!/bin/sh\\nexec \${MUSLRUST_CHEF_INNER_WRAPPER:+"$MUSLRUST_CHEF_INNER_WRAPPER"} "$@" --remap-path-prefix=%s=/cargo --remap-path-prefix=%s=/build\\n' "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >${RUSTC_WRAPPER} \\\n && chmod 0755 ${RUSTC_WRAPPER}`,
-    `ENV MUSLRUST_CHEF_INNER_WRAPPER=\${RUSTC_WRAPPER} RUSTC_WRAPPER=${RUSTC_WRAPPER}`,
+    // The builder's own RUSTC_WRAPPER (sccache, …) is written into the script at build time: an ENV
+    // that reads it would be BuildKit's UndefinedVar warning on every builder that has none.
+    `RUN printf '#!/bin/sh\\nexec %s "$@" --remap-path-prefix=%s=/cargo --remap-path-prefix=%s=/build\\n' "\${RUSTC_WRAPPER:-}" "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >${RUSTC_WRAPPER} \\\n && chmod 0755 ${RUSTC_WRAPPER}`,
+    `ENV RUSTC_WRAPPER=${RUSTC_WRAPPER}`,
   ];
 }
 
