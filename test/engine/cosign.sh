@@ -16,7 +16,7 @@ unsupported() { echo "cosign.sh: UNSUPPORTED HOST: $*" >&2; exit 77; }
 
 if [ -x "$OUT/usr/bin/cosign" ] && "$OUT/usr/bin/cosign" version >/dev/null 2>&1; then echo "$OUT/usr/bin"; exit 0; fi
 [ "$(id -u)" = 0 ] || unsupported "needs root"
-command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || unsupported "needs Debian's apt-get and dpkg-deb"
+if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then unsupported "needs Debian's apt-get and dpkg-deb"; fi
 [ -r "$KEYRING" ] || unsupported "no $KEYRING (apt-get install debian-archive-keyring)"
 SIDAPT=$CACHE/sid-apt
 DEBS=$CACHE/sid-debs
