@@ -41,6 +41,12 @@ export const Input = {
   Mode: 'mode',
   Digests: 'digests',
   Summary: 'summary',
+  Reproducible: 'reproducible',
+  Auditable: 'auditable',
+  Sign: 'sign',
+  CosignKey: 'cosign-key',
+  CosignPassword: 'cosign-password',
+  TransparencyLog: 'transparency-log',
 } as const;
 export type InputName = (typeof Input)[keyof typeof Input];
 
@@ -78,18 +84,26 @@ export const DEFAULTS: Record<InputName, string> = {
   append: '',
   cross: 'auto',
   provenance: 'false',
-  sbom: 'false',
+  sbom: 'true',
   'build-args': '',
   'dry-run': 'false',
   mode: 'build',
   digests: '',
   summary: 'true',
+  reproducible: 'true',
+  auditable: 'true',
+  sign: 'false',
+  'cosign-key': '',
+  'cosign-password': '',
+  'transparency-log': 'true',
 };
 
 export const CACHE_TYPES = ['gha', 'registry', 'local', 'none'] as const;
 export const DRIVERS = ['docker-container', 'docker', 'remote', 'kubernetes', 'cloud'] as const;
 export const MODES = ['build', 'merge'] as const;
 export const PROVENANCE = ['false', 'true', 'min', 'max'] as const;
+/** true = the crate SBOM (from the auditable data); buildkit = that plus BuildKit's own scanner attestation. */
+export const SBOM = ['true', 'false', 'buildkit'] as const;
 
 export interface Inputs {
   readonly images: readonly ImageName[];
@@ -126,12 +140,19 @@ export interface Inputs {
   /** auto: cross-compile platforms foreign to the build machine; true: also trust a custom Dockerfile to; false: QEMU. */
   readonly cross: 'auto' | 'true' | 'false';
   readonly provenance: (typeof PROVENANCE)[number];
-  readonly sbom: boolean;
+  readonly sbom: (typeof SBOM)[number];
   readonly buildArgs: ReadonlyArray<readonly [string, string]>;
   readonly dryRun: boolean;
   readonly mode: (typeof MODES)[number];
   readonly digests: readonly string[];
   readonly summary: boolean;
+  readonly reproducible: boolean;
+  readonly auditable: boolean;
+  readonly sign: boolean;
+  /** cosign private key (PEM); '' = keyless (GitHub OIDC). Secret. */
+  readonly cosignKey: string;
+  readonly cosignPassword: string;
+  readonly transparencyLog: boolean;
 }
 
 export type RawInputs = Record<InputName, string>;

@@ -1,5 +1,5 @@
 import { InputError } from './errors.js';
-import { CACHE_TYPES, DRIVERS, Input, MODES, PROVENANCE, type Inputs, type RawInputs } from './inputs.js';
+import { CACHE_TYPES, DRIVERS, Input, MODES, PROVENANCE, SBOM, type Inputs, type RawInputs } from './inputs.js';
 import { parseBool, parseEnum, parseKeyValues, parseLines, parseList } from './parse.js';
 import { parseBuildxVersionInput } from './plan/buildx-release.js';
 import { normalizeRegistry, parseRegistryAuth, type RegistryAuth } from './plan/auth.js';
@@ -8,6 +8,23 @@ import { parseBaseImage, parseImage } from './plan/image-ref.js';
 const PROFILE = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 const FEATURE = /^[a-zA-Z0-9_][a-zA-Z0-9_+\-./]*$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** reproducible / auditable / sign and the signing key: checks that need no workspace or environment. */
+function parseSupplyChain(raw: RawInputs): Pick<Inputs, 'reproducible' | 'auditable' | 'sign' | 'cosignKey' | 'cosignPassword' | 'transparencyLog'> {
+  const sign = parseBool(Input.Sign, raw.sign);
+  const cosignKey = raw['cosign-key'].trim();
+  const transparencyLog = parseBool(Input.TransparencyLog, raw['transparency-log']);
+  if (cosignKey !== '' && !/^-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(cosignKey)) {
+    throw new InputError(Input.CosignKey, '', 'is not a PEM private key', 'Pass the contents of cosign.key (from `cosign generate-key-pair`) from a secret, e.g. `cosign-key: ${{ secrets.COSIGN_KEY }}`.', { secret: true });
+  }
+  if (raw['cosign-password'] !== '' && cosignKey === '') {
+    throw new InputError(Input.CosignKey, '', 'is empty while cosign-password is set', 'Pass the encrypted key too, or drop cosign-password for keyless signing.', { secret: true });
+  }
+  if (!transparencyLog && cosignKey === '') {
+    throw new InputError(Input.TransparencyLog, raw['transparency-log'], 'is false without a cosign-key', 'Keyless signatures are only verifiable through the Rekor transparency log: keep it true, or sign with a key (cosign-key).');
+  }
+  return { reproducible: parseBool(Input.Reproducible, raw.reproducible), auditable: parseBool(Input.Auditable, raw.auditable), sign, cosignKey, cosignPassword: raw['cosign-password'], transparencyLog };
+}
 
 /** Validate raw strings into one frozen typed object. Every error names the input, value and fix. */
 export function parseInputs(raw: RawInputs): Inputs {
@@ -88,11 +105,12 @@ export function parseInputs(raw: RawInputs): Inputs {
     append: raw.append,
     cross: parseEnum(Input.Cross, raw.cross, ['auto', 'true', 'false'] as const),
     provenance: parseEnum(Input.Provenance, raw.provenance, PROVENANCE),
-    sbom: parseBool(Input.Sbom, raw.sbom),
+    sbom: parseEnum(Input.Sbom, raw.sbom, SBOM),
     buildArgs: parseKeyValues(Input.BuildArgs, raw['build-args'], /^[A-Za-z_][A-Za-z0-9_]*$/),
     dryRun: parseBool(Input.DryRun, raw['dry-run']),
     mode,
     digests,
     summary: parseBool(Input.Summary, raw.summary),
+    ...parseSupplyChain(raw),
   });
 }

@@ -3,7 +3,7 @@
 import { describeStep, errors } from '../helpers/action-runner.js';
 import { AMD64, ARM64, cookStep, compileStep } from './build-log.js';
 import { cacheSuite, freshBuilder, editSource } from './cache-kit.js';
-import { bringUpEngine, engineTest, REGISTRY, STANDIN_BUILDER } from './helpers.js';
+import { bringUpEngine, engineTest, REGISTRY, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -16,7 +16,7 @@ describe('engine: Cargo cache mounts through @actions/cache and the bundled acti
     const repo = 'hello-gha-mounts';
     const inputs = {
       image: `${REGISTRY}/${repo}`,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: `${AMD64},${ARM64}`,
       driver: 'docker',
       push: 'true',

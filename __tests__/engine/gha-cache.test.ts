@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import { DIST, type StepResult } from '../helpers/action-runner.js';
 import { AMD64, ARM64, TRIPLE, CREATED_LABEL, stepName, step, cookStep, compileStep, sourcesStep, expectCookNotRun } from './build-log.js';
 import { cacheSuite, pushedImages, timeless, freshBuilder, editSource, type PlatformImage } from './cache-kit.js';
-import { bringUpEngine, engineTest, deleteTag, REGISTRY, STANDIN_BUILDER } from './helpers.js';
+import { bringUpEngine, engineTest, deleteTag, REGISTRY, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -52,7 +52,7 @@ describe('engine: gha layer cache through the emulator, through the bundled acti
     const scope = `muslrust-chef-${REGISTRY.replace(/[:/]/g, '-')}-${repo}${n === 1 ? '-linux-amd64' : ''}`;
     const inputs = {
       image,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: platforms.join(','),
       driver: 'docker',
       push: 'true',
@@ -152,7 +152,7 @@ describe('engine: gha layer cache through the emulator, through the bundled acti
   // ---------------------------------------------------------------- 4: gha without the runner's variables
   it('4. cache: gha without the cache service variables: a ::warning:: says the gha cache is off and how to fix it; the build succeeds', async () => {
     const repo = 'hello-gha-noenv';
-    const inputs = { image: `${REGISTRY}/${repo}`, 'builder-image': STANDIN_BUILDER, platforms: AMD64, driver: 'docker', push: 'true', cache: 'gha', provenance: 'false' };
+    const inputs = { image: `${REGISTRY}/${repo}`, 'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY, platforms: AMD64, driver: 'docker', push: 'true', cache: 'gha', provenance: 'false' };
     const ghaWarnings = (r: StepResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('::warning::cache: gha needs'));
 
     // None of them (a local run, or the action started from a `run:` script).

@@ -24,6 +24,11 @@ export const STANDIN_BUILDER = `${REGISTRY}/muslrust-chef-standin:test`;
 export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
 /** Its cross variant: also compiles for aarch64-unknown-linux-gnu from amd64, without QEMU. */
 export const RUST_CROSS_BUILDER = `${REGISTRY}/muslrust-chef-rust:cross`;
+/**
+ * Inputs for builds with STANDIN_BUILDER: its cargo compiles nothing and has no cargo-auditable, so
+ * there is no dependency list to embed or read (the supply-chain test covers those with real Rust).
+ */
+export const STANDIN_SUPPLY = { auditable: 'false', sbom: 'false' } as const;
 /** The bring-up scripts under test/engine/ exit with this when the host cannot run the engine. */
 export const EXIT_UNSUPPORTED = 77;
 
@@ -48,8 +53,8 @@ const lastLine = (s: string): string => s.trim().split('\n').filter(Boolean).pop
 
 /**
  * Idempotent: engine-up.sh (about 1 s when already up), then the stand-in images, each skipped when
- * the registry already holds its current build context (about 1 s in all; the real-Rust builder
- * costs 2-3 min once on a fresh machine: mmdebstrap of Debian sid).
+ * the registry already holds its current build context (the real-Rust builder costs 2-3 min once on
+ * a fresh machine: mmdebstrap of Debian sid).
  */
 export function bringUpEngine(): EngineStatus {
   const t0 = Date.now();

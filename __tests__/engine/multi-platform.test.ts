@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ActionRunner, describeStep, DIST, errors } from '../helpers/action-runner.js';
-import { bringUpEngine, builderNames, deleteTag, docker, engineTest, REGISTRY, registryDigest, STANDIN_BUILDER } from './helpers.js';
+import { bringUpEngine, builderNames, deleteTag, docker, engineTest, REGISTRY, registryDigest, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
 
 // Real: dockerd/BuildKit/buildx, QEMU for arm64, the registry, the action's generated Dockerfile and
 // the helper scripts. STAND-INS (Docker Hub is unreachable): the builder image and its `cargo`
@@ -33,7 +33,7 @@ describe('engine: two-platform build and push of examples/hello (stand-in builde
 
     const main = await runner.main({
       image: IMAGE,
-      'builder-image': STANDIN_BUILDER,
+      'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: 'linux/amd64,linux/arm64',
       driver: 'docker',
       push: 'true',

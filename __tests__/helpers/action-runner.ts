@@ -68,6 +68,12 @@ function dockerDir(): string {
   return r.status === 0 ? path.dirname(r.stdout.trim()) : '/usr/local/bin';
 }
 
+/**
+ * Engine runs get a push event payload, as every runner step has one: its head commit time is the
+ * reproducible build's SOURCE_DATE_EPOCH when the copied workspace has no git history.
+ */
+export const EVENT_COMMIT_TIME = '2026-11-01T12:00:00Z';
+
 const FILES = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_STEP_SUMMARY: 'summary' } as const;
 
 export class ActionRunner {
@@ -80,6 +86,7 @@ export class ActionRunner {
   readonly log = path.join(this.dir, 'docker.log');
   readonly workspace: string;
   readonly docker: 'fake' | 'real';
+  readonly event = path.join(this.dir, 'event.json');
   private mainEnv: Record<string, string> | undefined;
   private mainResult: StepResult | undefined;
 
@@ -88,6 +95,7 @@ export class ActionRunner {
     this.workspace = o.fixture ? path.join(this.dir, 'workspace') : (o.workspace ?? ROOT);
     if (o.fixture) fs.cpSync(path.join(ROOT, o.fixture), this.workspace, { recursive: true, filter: (src) => !/[/\\](target|\.git)$/.test(src) });
     for (const d of [this.temp, this.home, this.toolCache, this.bin]) fs.mkdirSync(d, { recursive: true });
+    if (this.docker === 'real') fs.writeFileSync(this.event, JSON.stringify({ head_commit: { timestamp: EVENT_COMMIT_TIME } }));
     if (this.docker === 'fake') {
       const shim = path.join(this.bin, 'docker');
       fs.writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${path.join(ROOT, '__tests__', 'helpers', 'fake-docker.mjs')}" "$@"\n`, { mode: 0o755 });
@@ -113,7 +121,7 @@ export class ActionRunner {
       GITHUB_RUN_ID: '4242',
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_SERVER_URL: 'https://github.com',
-      ...(this.docker === 'fake' ? { FAKE_DOCKER_LOG: this.log } : {}),
+      ...(this.docker === 'fake' ? { FAKE_DOCKER_LOG: this.log } : { GITHUB_EVENT_PATH: this.event }),
     };
     for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
     return { ...env, ...extra };

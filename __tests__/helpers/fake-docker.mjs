@@ -10,6 +10,7 @@
 // the key exists, even as "") or else credsStore, and the config file only when that is empty.
 import fs from 'node:fs';
 import path from 'node:path';
+import { depV0, makeElf } from './elf.mjs';
 
 const args = process.argv.slice(2);
 const line = args.join(' ');
@@ -87,7 +88,21 @@ if (args[0] === 'buildx' && args[1] === 'version') {
   // A local export (the cache-mount extract build) writes <dest>/<arch>/… like BuildKit with platform-split=false.
   const o = args.indexOf('--output');
   const dest = o >= 0 ? /^type=local,dest=([^,]+)/.exec(args[o + 1] ?? '')?.[1] : undefined;
-  if (dest) {
+  const target = args.indexOf('--target') >= 0 ? args[args.indexOf('--target') + 1] : undefined;
+  if (dest && target) {
+    // The crate-SBOM export: like BuildKit, copy the stage's files (the Dockerfile's `COPY --from=builder
+    // /out/BIN /BIN` in stage TARGET) to <dest>/<os>_<arch>/ (platform-split); the "binary" is a tiny ELF
+    // carrying a cargo-auditable section with two crates.
+    const df = fs.readFileSync(args[args.indexOf('--file') + 1], 'utf8');
+    const bin = new RegExp(`AS ${target}\\nCOPY --from=builder \\S+ /(\\S+)`).exec(df)?.[1] ?? 'app';
+    const p = args.indexOf('--platform');
+    for (const plat of (p >= 0 ? args[p + 1] ?? '' : 'linux/amd64').split(',')) {
+      const dir = path.join(dest, plat.replace('/', '_'));
+      fs.mkdirSync(dir, { recursive: true });
+      const pkgs = [{ name: bin, version: '0.1.0', source: 'local', dependencies: [1], root: true }, { name: 'serde', version: '1.0.0', source: 'crates.io' }];
+      fs.writeFileSync(path.join(dir, bin), makeElf([{ name: '.dep-v0', data: depV0(pkgs) }]));
+    }
+  } else if (dest) {
     const p = args.indexOf('--platform');
     for (const plat of (p >= 0 ? args[p + 1] ?? '' : 'linux/amd64').split(',')) {
       const dir = path.join(dest, plat.split('/')[1] ?? plat, 'cargo-registry', 'cache');

@@ -47,7 +47,7 @@ describe('helper scripts', () => {
   it('the engine scripts and the stand-in cargo pass shellcheck (bash and POSIX sh)', () => {
     const engine = path.join(repo, 'test', 'engine');
     // real-rust/: the real-Rust builder's build script and its cargo-chef stand-in (bash).
-    const bash = [...['engine-up.sh', 'engine-down.sh', 'standin-images.sh', 'real-rust/build.sh', 'real-rust/cargo-chef'].map((f) => path.join(engine, f)), path.join(repo, 'test', 'fresh-machine.sh')];
+    const bash = [...['engine-up.sh', 'engine-down.sh', 'standin-images.sh', 'cosign.sh', 'real-rust/build.sh', 'real-rust/cargo-chef'].map((f) => path.join(engine, f)), path.join(repo, 'test', 'fresh-machine.sh')];
     const sh = [path.join(engine, 'images', 'muslrust-chef-standin', 'cargo')];
     for (const [shell, files] of [['bash', bash], ['sh', sh]] as const) {
       const r = spawnSync('shellcheck', [`--shell=${shell}`, '--severity=style', ...files], { encoding: 'utf8' });

@@ -221,6 +221,21 @@ describe('e2e.yml', () => {
     expect(jobs['two-registries']?.permissions).toMatchObject({ packages: 'write' });
   });
 
+  it('signs keyless in its own job: id-token: write there only, two cold builds of one commit compared, skipped on forks', () => {
+    const signed = jobs.signed ?? {};
+    expect(signed.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    for (const [name, job] of Object.entries(jobs)) if (name !== 'signed') expect({ name, perms: JSON.stringify(job.permissions ?? {}) }).not.toEqual({ name, perms: expect.stringContaining('id-token') });
+    expect(String(signed.if)).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    const builds = stepsOf('signed').filter((st) => st.uses === './').map((st) => st.with as Obj);
+    expect(builds).toHaveLength(2);
+    for (const w of builds) expect(w).toMatchObject({ sign: true, cache: 'none', push: true, platforms: 'linux/amd64' });
+    // the action installs its pinned cosign: nothing may put one on PATH before both builds ran
+    const steps = stepsOf('signed');
+    const installer = steps.findIndex((st) => String(st.uses ?? '').startsWith('sigstore/cosign-installer@'));
+    expect(installer).toBeGreaterThan(steps.map((st) => st.uses).lastIndexOf('./'));
+    expect(String(steps[steps.length - 1]?.run)).toMatch(/\[ "\$FIRST" = "\$SECOND" \]/);
+  });
+
   it('gates the Docker Hub jobs on the DOCKERHUB_USERNAME variable', () => {
     expect(String(jobs.native?.if)).toContain("vars.DOCKERHUB_USERNAME != ''");
     expect(jobs.merge?.needs).toBe('native');

@@ -5,7 +5,7 @@ import { parseImage } from '../../src/plan/image-ref.js';
 const img = parseImage('image', 'org/app');
 const base: BuildArgvOptions = {
   builder: 'b1', dockerfile: '/t/Dockerfile', context: '/ws', platforms: ['linux/amd64', 'linux/arm64'], tags: ['org/app:1.0', 'org/app:latest'],
-  labels: { 'org.opencontainers.image.version': '1.0' }, buildArgs: [], buildContexts: {}, provenance: 'false', sbom: false,
+  labels: { 'org.opencontainers.image.version': '1.0' }, buildArgs: [], buildContexts: {}, provenance: 'false', sbom: false, rewriteTimestamp: false,
   cacheArgs: ['--cache-from', 'type=gha,scope=x'], metadataFile: '/t/m.json', push: true, pushByDigest: false, images: [img],
 };
 

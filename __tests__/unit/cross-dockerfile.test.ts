@@ -2,7 +2,7 @@ import { renderDockerfile, type DockerfileOptions } from '../../src/plan/dockerf
 import { MUSLRUST_CROSS_RUSTFLAGS, PINNED_ZIG } from '../../src/plan/cross.js';
 
 const base: DockerfileOptions = {
-  bin: 'app', profile: 'release', features: [], builderImage: '', muslrustTag: '1.98.0-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false,
+  bin: 'app', profile: 'release', features: [], builderImage: '', muslrustTag: '1.98.0-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false, reproducible: false, remapPaths: false, auditable: false,
   cross: { platforms: ['linux/amd64', 'linux/arm64'], foreign: ['linux/arm64'] },
 };
 const stage = (df: string, name: string): string => {

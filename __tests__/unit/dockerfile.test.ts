@@ -1,6 +1,6 @@
 import { profileFlag, renderDockerfile, renderDockerignore } from '../../src/plan/dockerfile.js';
 
-const base = { bin: 'app', profile: 'release', features: [] as string[], builderImage: '', muslrustTag: '1.98.1-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false };
+const base = { bin: 'app', profile: 'release', features: [] as string[], builderImage: '', muslrustTag: '1.98.1-stable', runtimeImage: 'chainguard/static:latest', cacheMounts: false, reproducible: false, remapPaths: false, auditable: false };
 
 describe('renderDockerfile', () => {
   test('inline chef stage: pinned muslrust + cargo-chef + scripts from the named context', () => {
@@ -36,7 +36,8 @@ describe('renderDockerfile', () => {
 
   test('runtime: static base, non-root, binary as entrypoint', () => {
     const df = renderDockerfile(base);
-    expect(df).toMatch(/FROM chainguard\/static:latest AS runtime\nCOPY --from=builder \/out\/app \/usr\/local\/bin\/app\nUSER 65532:65532\nENTRYPOINT \["\/usr\/local\/bin\/app"\]/);
+    expect(df).toMatch(/FROM chainguard\/static:latest AS runtime\nCOPY --from=builder \/out\/root\/ \/\nUSER 65532:65532\nENTRYPOINT \["\/usr\/local\/bin\/app"\]/);
+    expect(df).toContain('cp /out/app /out/root/usr/local/bin/app');
   });
 
   test('prebuilt builder image replaces the inline stage', () => {
@@ -70,6 +71,52 @@ describe('renderDockerfile', () => {
     expect(at.every((i) => i >= 0)).toBe(true);
     expect([...at].sort((x, y) => x - y)).toEqual(at);
     expect(build).toContain('--mount=type=bind,from=muslrust-chef-scripts,target=/muslrust-chef-scripts');
+  });
+});
+
+describe('renderDockerfile: reproducible and auditable (issue 14)', () => {
+  const full = { ...base, reproducible: true, remapPaths: true, auditable: true };
+
+  test('SOURCE_DATE_EPOCH is declared after the cook (the dependency layer survives a new commit time), before the sources', () => {
+    const df = renderDockerfile(full);
+    const cook = df.indexOf('cargo chef cook');
+    const arg = df.indexOf('ARG SOURCE_DATE_EPOCH');
+    expect(cook).toBeGreaterThan(0);
+    expect(arg).toBeGreaterThan(cook);
+    expect(arg).toBeLessThan(df.indexOf('COPY . .', df.indexOf('FROM chef AS builder')));
+    expect(renderDockerfile(base)).not.toContain('SOURCE_DATE_EPOCH');
+  });
+
+  test('every entry of the runtime tree gets the commit time; the runtime stage copies the tree', () => {
+    const df = renderDockerfile(full);
+    expect(df).toContain('touch -h -d "@$SOURCE_DATE_EPOCH" /out/root/usr/local/bin/app /out/root/usr/local/bin /out/root/usr/local /out/root/usr /out/root');
+    expect(df).toMatch(/AS runtime\nCOPY --from=builder \/out\/root\/ \/\n/);
+  });
+
+  test('the path remap wraps rustc before the cook, so cook and build see the same flags; no rustflags are set', () => {
+    const df = renderDockerfile(full);
+    expect(df.indexOf('RUSTC_WRAPPER=/usr/local/bin/muslrust-chef-rustc')).toBeLessThan(df.indexOf('cargo chef cook'));
+    expect(df).toMatch(/^ENV RUSTC_WRAPPER=\/usr\/local\/bin\/muslrust-chef-rustc$/m);
+    // a wrapper the builder already has is called in turn, read in the shell (no UndefinedVar lint)
+    expect(df).toContain(`exec %s "$@" --remap-path-prefix=%s=/cargo --remap-path-prefix=%s=/build\\n' "\${RUSTC_WRAPPER:-}"`);
+    expect(df).not.toMatch(/RUSTFLAGS/);
+    expect(renderDockerfile(base)).not.toContain('muslrust-chef-rustc');
+  });
+
+  test('auditable: the final build only (cook unchanged), a builder without it still builds with a warning', () => {
+    const df = renderDockerfile(full);
+    expect(df).toMatch(/RUN cargo chef cook --release/);
+    expect(df).toContain('if command -v cargo-auditable >/dev/null; then cargo auditable build --release --locked');
+    expect(df).toContain('cargo-auditable is not in the builder image');
+    expect(df).toContain('cargo install --locked cargo-auditable --version 0.7.7');
+    expect(renderDockerfile({ ...full, builderImage: 'org/chef:1' })).not.toContain('cargo install');
+    expect(renderDockerfile(base)).not.toContain('auditable');
+  });
+
+  test('the artifacts stage holds only the binary, and the runtime stays the last (default) stage', () => {
+    const df = renderDockerfile(full);
+    expect(df).toMatch(/FROM scratch AS artifacts\nCOPY --from=builder \/out\/app \/app\n/);
+    expect(df.lastIndexOf('FROM ')).toBe(df.indexOf('FROM chainguard/static:latest AS runtime'));
   });
 });
 

@@ -11,6 +11,7 @@ import { Docker } from './docker.js';
 import type { Inputs } from '../inputs.js';
 import { parseInputs } from '../parse-inputs.js';
 import { readRawInputs } from '../read/raw-inputs.js';
+import type { PlannedCommand } from '../plan/commands.js';
 import { buildPlan, type Plan } from '../plan/index.js';
 import { describeWays, nativePlatform } from '../plan/platforms.js';
 import { readPlanFiles } from '../read/plan-files.js';
@@ -21,6 +22,10 @@ import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
 import { runQemu } from './qemu.js';
 import { explainBuildFailure, platformSizes, runLogin } from './steps.js';
+import { runSigning, writeCrateSboms } from './supply.js';
+
+/** Recorded in the SBOM's tool entry. */
+const ACTION_VERSION = 'v1';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -32,6 +37,8 @@ function logPlan(plan: Plan, inputs: Inputs): void {
   if (plan.bin) core.info(`binary: ${plan.bin.name} (package ${plan.bin.pkg} in ${plan.bin.member})`);
   if (plan.muslrust) core.info(`builder: clux/muslrust:${plan.muslrust.tag} (${plan.muslrust.why})`);
   core.info(`tags: ${plan.meta.tags.join(', ') || '(none)'}; push: ${plan.push}`);
+  const sd = plan.supply.sourceDate;
+  core.info(sd ? `SOURCE_DATE_EPOCH=${sd.seconds} (${new Date(sd.seconds * 1000).toISOString()}, from ${sd.from})` : 'SOURCE_DATE_EPOCH: none (the image carries the build time)');
   for (const c of plan.commands) core.info(`# ${c.note}\n${c.argv.map(shellQuote).join(' ')}${c.stdin ? ' <<< (token on stdin)' : ''}`);
   core.endGroup();
   if (plan.dockerfile.generated) {
@@ -88,6 +95,7 @@ export async function runMain(): Promise<void> {
 
   let metadata = '{}';
   let cacheHit = false;
+  const signing: PlannedCommand[] = [];
   for (const cmd of plan.commands) {
     switch (cmd.id) {
       case 'qemu':
@@ -149,6 +157,19 @@ export async function runMain(): Promise<void> {
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
         break;
       }
+      case 'sbom': {
+        await core.group('Crate SBOM', async () => {
+          // Silent: an all-cached rerun of the build whose log would repeat the build's (and confuse readers of it).
+          await docker.run(cmd.argv, { context: 'exporting the binaries for the SBOM', mask: maskBuildLine, silent: true });
+          const r = writeCrateSboms(plan, ACTION_VERSION);
+          if (r) report.sbom = r;
+        });
+        break;
+      }
+      case 'sign':
+      case 'attest':
+        signing.push(cmd);
+        break;
       case 'merge':
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
@@ -161,10 +182,18 @@ export async function runMain(): Promise<void> {
       }
     }
   }
-  state.buildSucceeded = true;
-  saveMainState(state);
   const meta = readMetadata(metadata);
   report.digest = meta.digest ?? report.digest;
-  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit });
+  if (signing.length > 0) {
+    // A single-platform push is a manifest, not an index: its digest is that platform's.
+    const perPlatform = Object.fromEntries(report.sizes.map((s) => [s.platform, s.digest]));
+    const only = plan.platforms[0];
+    if (plan.platforms.length === 1 && only && !perPlatform[only] && report.digest) perPlatform[only] = report.digest;
+    await core.group('Sign', () => runSigning(signing, { inputs, dockerConfig, workDir, env: ctx.env, digest: report.digest, platformDigests: perPlatform, docker }));
+    report.signed = signing.filter((c) => c.id === 'sign').length;
+  }
+  state.buildSucceeded = true;
+  saveMainState(state);
+  setResultOutputs({ digest: report.digest, imageid: meta.imageid, metadata: meta.raw, cacheHit, sbom: report.sbom });
   if (inputs.summary) await writeSummary(plan, report);
 }

@@ -21,6 +21,8 @@ export interface MetaInput {
   labels: Array<readonly [string, string]>;
   git: GitContext;
   cargo: CargoMeta;
+  /** The image's creation time when it is not the build time (SOURCE_DATE_EPOCH). */
+  created?: Date;
 }
 
 export interface MetaResult {
@@ -49,7 +51,7 @@ export function computeMeta(input: MetaInput): MetaResult {
     version,
     tags,
     tagNames: v.names,
-    labels: mergeLabels(ociLabels(input.git, ev, input.cargo, version), input.labels, ev),
+    labels: mergeLabels(ociLabels(input.git, ev, input.cargo, version, input.created), input.labels, ev),
     warnings: v.warnings,
   };
 }

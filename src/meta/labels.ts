@@ -19,13 +19,14 @@ const OCI = 'org.opencontainers.image';
 
 const nonEmpty = (...vs: Array<string | undefined>): string | undefined => vs.find((v) => v !== undefined && v.trim() !== '');
 
-export function ociLabels(git: GitContext, ev: EventFacts, cargo: CargoMeta, version: string): Record<string, string> {
+/** `created` is the build time unless a reproducible build pins it to the commit time. */
+export function ociLabels(git: GitContext, ev: EventFacts, cargo: CargoMeta, version: string, created: Date = ev.now): Record<string, string> {
   const repoName = git.repository.split('/')[1];
   const repoUrl = git.repository !== '' ? `${git.serverUrl}/${git.repository}` : undefined;
   // GitHub reports NOASSERTION when it cannot tell the license; that is not a license.
   const repoLicense = git.license !== 'NOASSERTION' ? git.license : undefined;
   const all: Record<string, string | undefined> = {
-    [`${OCI}.created`]: ev.now.toISOString(),
+    [`${OCI}.created`]: created.toISOString(),
     [`${OCI}.description`]: nonEmpty(cargo.description, git.description),
     [`${OCI}.licenses`]: nonEmpty(cargo.license, repoLicense),
     // The revision is the built commit: with DOCKER_METADATA_PR_HEAD_SHA that is the PR head.

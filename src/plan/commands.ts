@@ -4,7 +4,7 @@ import { archOf, type Platform } from './platforms.js';
 /** One docker invocation of the plan, exactly as it will run. */
 export interface PlannedCommand {
   /** Stable id the executor dispatches on. */
-  id: 'qemu' | 'buildx-version' | 'builder-create' | 'builder-append' | 'builder-boot' | 'login' | 'build' | 'merge' | 'inspect';
+  id: 'qemu' | 'buildx-version' | 'builder-create' | 'builder-append' | 'builder-boot' | 'login' | 'build' | 'sbom' | 'merge' | 'inspect' | 'sign' | 'attest';
   argv: string[];
   /** The registry token is written to stdin, never to argv. */
   stdin?: 'password';
@@ -45,7 +45,13 @@ export interface BuildArgvOptions {
   buildArgs: ReadonlyArray<readonly [string, string]>;
   buildContexts: Readonly<Record<string, string>>;
   provenance: 'false' | 'true' | 'min' | 'max';
+  /** BuildKit's own SBOM scanner attestation (not the crate SBOM). */
   sbom: boolean;
+  /**
+   * BuildKit's rewrite-timestamp: layer file times clamped to SOURCE_DATE_EPOCH. Only where the
+   * exporter allows it: dockerd < 29.1 with the containerd store forces `unpack`, which conflicts.
+   */
+  rewriteTimestamp: boolean;
   cacheArgs: readonly string[];
   metadataFile: string;
   push: boolean;
@@ -64,21 +70,45 @@ export function buildCommand(o: BuildArgvOptions): PlannedCommand {
   argv.push(...o.cacheArgs);
   argv.push('--metadata-file', o.metadataFile);
   let note: string;
+  const rewrite = o.rewriteTimestamp ? ',rewrite-timestamp=true' : '';
   if (o.pushByDigest) {
     const name = o.images.map((i) => i.name).join(',');
-    argv.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true`);
+    argv.push('--output', `type=image,name=${name},push-by-digest=true,name-canonical=true,push=true${rewrite}`);
     note = `build ${o.platforms.join(', ')} and push by digest (a matrix leg; merge with mode: merge)`;
   } else if (o.push) {
-    argv.push('--push');
+    argv.push(...(rewrite ? ['--output', `type=registry${rewrite}`] : ['--push']));
     note = `build ${o.platforms.join(', ')} and push ${o.tags.length} tag(s)`;
   } else if (o.platforms.length === 1) {
-    argv.push('--load');
+    argv.push(...(rewrite ? ['--output', `type=docker${rewrite}`] : ['--load']));
     note = `build ${o.platforms[0]} and load it into the local image store (push is off)`;
   } else {
     note = `build ${o.platforms.join(', ')} without pushing (push is off; the result stays in the build cache)`;
   }
   argv.push(o.context);
   return { id: 'build', argv, note };
+}
+
+/**
+ * The binaries of every platform, exported from the (cached) builder stage to a directory, so the
+ * crate SBOM is read from exactly what was linked. Same Dockerfile, contexts, args and platforms
+ * as the build, so every step is a cache hit.
+ */
+export function sbomExportCommand(build: PlannedCommand, o: { target: string; dest: string }): PlannedCommand {
+  const argv: string[] = [];
+  const a = build.argv;
+  for (let i = 0; i < a.length; i++) {
+    const flag = a[i] ?? '';
+    // Keep what selects the build; drop what publishes it (tags, labels, outputs, cache export, metadata).
+    if (['--tag', '--label', '--output', '--metadata-file', '--cache-to'].includes(flag)) {
+      i++;
+      continue;
+    }
+    if (['--push', '--load'].includes(flag) || /^--(provenance|sbom)=/.test(flag)) continue;
+    argv.push(flag);
+  }
+  const context = argv.pop() ?? '.';
+  argv.push('--target', o.target, '--output', `type=local,dest=${o.dest},platform-split=true`, context);
+  return { id: 'sbom', argv, note: `export the linked binaries (stage ${o.target}, cached) to read their cargo-auditable data into the crate SBOM` };
 }
 
 export function mergeCommand(o: { tags: readonly string[]; image: ImageName; digests: readonly string[] }): PlannedCommand {

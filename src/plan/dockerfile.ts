@@ -8,6 +8,12 @@ import { crossChefLines, crossTargetsLine, targetStages, ZIG_WRAPPER, type Cross
 export const MUSLRUST_IMAGE = 'clux/muslrust';
 export const DEFAULT_MUSLRUST_TAG = '1.98.0-stable';
 export const CARGO_CHEF_VERSION = '0.1.77';
+/** cargo-auditable for the inline chef stage (Debian sid packages the same release). */
+export const CARGO_AUDITABLE_VERSION = '0.7.7';
+/** What the build prints when the builder image has no cargo-auditable. */
+export const NO_AUDITABLE = 'muslrust-chef: WARNING: cargo-auditable is not in the builder image, so the binary is built without its dependency list (no crate SBOM): add it (docs/builder-image.md) or set auditable: false';
+/** Stage whose only content is the linked binary, exported to read its cargo-auditable data. */
+export const ARTIFACTS_STAGE = 'artifacts';
 /** Named build context carrying image/scripts/ from the action's own checkout. */
 export const SCRIPTS_CONTEXT = 'muslrust-chef-scripts';
 export const OUT_DIR = '/out';
@@ -30,6 +36,12 @@ export interface DockerfileOptions {
   cross?: CrossOptions;
   /** Absolute target dir when `[build] target-dir` moves it (plan/target-dir.ts); undefined = /volume/target. */
   targetDir?: string;
+  /** File times of the binary layer clamped to SOURCE_DATE_EPOCH (a build arg). */
+  reproducible: boolean;
+  /** Map rustc's build paths to fixed ones (see remapWrapper). */
+  remapPaths: boolean;
+  /** Final build through `cargo auditable build` (dependency list embedded in `.dep-v0`). */
+  auditable: boolean;
 }
 
 /** `release` → `--release`; any other profile → `--profile NAME` (cargo's own spelling). */
@@ -64,6 +76,24 @@ function mountSteps(cacheMounts: boolean): { args: string[]; cook: string; befor
 }
 
 /**
+ * rustc embeds source paths (panic locations, file!()) of the workspace and of every crate under
+ * CARGO_HOME. A RUSTC_WRAPPER adds --remap-path-prefix to every rustc call (cook and build alike,
+ * so the cooked dependencies stay fresh) without touching any rustflags: RUSTFLAGS or a [target]
+ * rustflags entry would silently replace the builder's (muslrust's arm64 linker flags, a
+ * build.rustflags) or the project's own. A wrapper the builder already set is called in turn.
+ */
+export const RUSTC_WRAPPER = '/usr/local/bin/muslrust-chef-rustc';
+export function remapWrapper(): string[] {
+  return [
+    '# Fixed build paths in the binary: every rustc call gets --remap-path-prefix (rustflags untouched).',
+    // The builder's own RUSTC_WRAPPER (sccache, …) is written into the script at build time: an ENV
+    // that reads it would be BuildKit's UndefinedVar warning on every builder that has none.
+    `RUN printf '#!/bin/sh\\nexec %s "$@" --remap-path-prefix=%s=/cargo --remap-path-prefix=%s=/build\\n' "\${RUSTC_WRAPPER:-}" "\${CARGO_HOME:-$HOME/.cargo}" "$PWD" >${RUSTC_WRAPPER} \\\n && chmod 0755 ${RUSTC_WRAPPER}`,
+    `ENV RUSTC_WRAPPER=${RUSTC_WRAPPER}`,
+  ];
+}
+
+/**
  * The chef pattern from the seeds: chef → planner (recipe) → builder (deps cooked from the recipe
  * only, so a source-only change skips them; then the app) → static runtime. No `# syntax=` line:
  * the daemon's built-in frontend is enough and a syntax image would be one more Docker Hub pull.
@@ -90,6 +120,7 @@ export function renderDockerfile(o: DockerfileOptions): string {
         'ENV CARGO_NET_GIT_FETCH_WITH_CLI=true',
         '# cargo-chef is a host tool: build it for the gnu host, not for muslrust\'s default musl target.',
         `RUN CARGO_BUILD_TARGET="$(uname -m)-unknown-linux-gnu" cargo install --locked cargo-chef --version ${CARGO_CHEF_VERSION} \\\n && rm -rf "$CARGO_HOME/registry" "$CARGO_HOME/git"`,
+        ...(o.auditable ? [`RUN CARGO_BUILD_TARGET="$(uname -m)-unknown-linux-gnu" cargo install --locked cargo-auditable --version ${CARGO_AUDITABLE_VERSION} \\\n && rm -rf "$CARGO_HOME/registry" "$CARGO_HOME/git"`] : []),
         `COPY --from=${SCRIPTS_CONTEXT} --chmod=0755 ${scripts.join(' ')} /usr/local/bin/`,
         // After cargo-chef: it is built by the image's own toolchain, whatever the workspace pins.
         ...(o.toolchainLines ?? []),
@@ -101,6 +132,18 @@ export function renderDockerfile(o: DockerfileOptions): string {
   const builderBase = o.cross ? [...targetStages(o.cross.platforms), 'FROM target-${TARGETARCH} AS builder'] : ['FROM chef AS builder'];
   const out = `${OUT_DIR}/${o.bin}`;
   const m = mountSteps(o.cacheMounts);
+  // The runtime layer is a tree whose every entry carries SOURCE_DATE_EPOCH: COPY would give the
+  // parent directories it creates the build's wall-clock time (rewrite-timestamp is not available
+  // on every exporter, see commands.ts).
+  const root = `${OUT_DIR}/root`;
+  const dest = `/usr/local/bin/${o.bin}`;
+  const tree = [`mkdir -p ${root}/usr/local/bin`, `cp ${out} ${root}${dest}`];
+  if (o.reproducible) tree.push(`touch -h -d "@$SOURCE_DATE_EPOCH" ${root}${dest} ${root}/usr/local/bin ${root}/usr/local ${root}/usr ${root}`);
+  // A builder-image published before cargo-auditable was added still builds, with a warning in the
+  // log; the action then finds no .dep-v0 section and says so (see docs/supply-chain.md).
+  const cargoBuild = o.auditable
+    ? [`if command -v cargo-auditable >/dev/null; then cargo auditable build ${common}; else echo "${NO_AUDITABLE}" >&2; cargo build ${common}; fi`]
+    : [`cargo build ${common}`];
   return [
     `# Generated by muslrust-chef-action: static (musl) build of '${o.bin}' with cargo-chef layer caching.`,
     `# Edit nothing here; to customise, commit your own Dockerfile and pass it as the 'dockerfile' input.`,
@@ -113,21 +156,29 @@ export function renderDockerfile(o: DockerfileOptions): string {
     '',
     ...builderBase,
     'ARG TARGETARCH',
+    ...(o.remapPaths ? remapWrapper() : []),
     ...m.args,
     `COPY --from=planner ${WORKDIR}/recipe.json recipe.json`,
     '# Dependencies only: this layer depends on recipe.json alone, so source edits reuse it.',
     // cargo, muslrust-chef-locate and the target/ cache mount agree on where the build output goes.
     ...(o.targetDir ? [`ENV CARGO_TARGET_DIR=${o.targetDir}`] : []),
     run([`${m.cook}cargo chef cook ${common} --recipe-path recipe.json`], o.cacheMounts, o.targetDir),
+    // Declared after the cook: a new commit time must not invalidate the dependency layer. The final
+    // build sees it, so build scripts that stamp a date (vergen, built) stay reproducible too.
+    ...(o.reproducible ? ['ARG SOURCE_DATE_EPOCH'] : []),
     'COPY . .',
     run(
-      [...m.before, `cargo build ${common}`, ...m.after, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out} "$TARGETARCH"`],
+      [...m.before, ...cargoBuild, ...m.after, `muslrust-chef-locate ${o.bin} ${o.profile} ${out}`, `muslrust-chef-check-static ${out} "$TARGETARCH"`, ...tree],
       o.cacheMounts,
       o.targetDir,
     ),
     '',
+    '# The linked binary alone, exported after the build for its crate SBOM (never pushed).',
+    `FROM scratch AS ${ARTIFACTS_STAGE}`,
+    `COPY --from=builder ${out} /${o.bin}`,
+    '',
     `FROM ${o.runtimeImage} AS runtime`,
-    `COPY --from=builder ${out} /usr/local/bin/${o.bin}`,
+    `COPY --from=builder ${root}/ /`,
     `USER ${NONROOT_UID}:${NONROOT_UID}`,
     `ENTRYPOINT ["/usr/local/bin/${o.bin}"]`,
     '',

@@ -9,10 +9,11 @@ import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, checkBuilderInputs, isLocalDriver, parseAppend, type BuilderOptions } from './builder.js';
-import { buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
+import { buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, sbomExportCommand, type PlannedCommand } from './commands.js';
 import { checkPushCredentials } from './auth.js';
-import { DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
+import { ARTIFACTS_STAGE, DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { muslPreflight } from './preflight.js';
+import { attestCommands, chooseSourceDate, planSigning, signCommands, SOURCE_DATE_EPOCH, type SignPlan, type SourceDate } from './supply.js';
 import { configuredTargetDir, DEFAULT_TARGET_DIR } from './target-dir.js';
 import { resolveToolchain, toolchainLines, type RustToolchain } from './toolchain.js';
 import { isLocalRegistry } from './image-ref.js';
@@ -52,6 +53,15 @@ export interface Plan {
   warnings: string[];
   /** Things the user should know that are not problems (logged as notices). */
   notices: string[];
+  supply: SupplyPlan;
+}
+
+export interface SupplyPlan {
+  /** SOURCE_DATE_EPOCH of a reproducible build (undefined: build time, nothing clamped). */
+  sourceDate?: SourceDate;
+  /** Where the crate SBOMs are written (one per platform), when made. */
+  sbom?: { dir: string; exportDir: string; files: Array<{ platform: Platform; file: string }> };
+  sign?: SignPlan;
 }
 
 export interface PlanIds {
@@ -63,6 +73,7 @@ export interface PlanIds {
   /** The runner's own platform (nativePlatform()); every other one is cross-compiled or emulated. */
   native: Platform | undefined;
 }
+
 
 function allocatorOf(lock: string): string {
   for (const name of ['mimalloc', 'tikv-jemallocator', 'jemallocator', 'snmalloc-rs']) {
@@ -120,6 +131,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
       cacheMounts: inputs.cacheMounts,
       cross: crossCompiles && foreignToBuilder.length > 0 ? { platforms, foreign: foreignToBuilder } : undefined,
       targetDir,
+      reproducible: inputs.reproducible,
+      remapPaths: inputs.reproducible,
+      auditable: inputs.auditable,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
     dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore, targetDir) };
@@ -129,6 +143,14 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
     dockerfile = { path: '', content: '', generated: false };
   }
 
+  const userEpoch = inputs.buildArgs.find(([k]) => k === SOURCE_DATE_EPOCH)?.[1];
+  let sourceDate: SourceDate | undefined;
+  if (inputs.reproducible && inputs.mode === 'build') {
+    sourceDate = chooseSourceDate({ buildArg: userEpoch, commitEpoch: files.commitEpoch, eventCommitDate: ctx.git.commitDate });
+    if (!sourceDate) warnings.push('reproducible: true, but there is no commit time (no git history in the checkout, no head commit in the event): the image carries the build time. Check out the repository with actions/checkout first.');
+  }
+  const buildArgs = sourceDate && userEpoch === undefined ? [...inputs.buildArgs, [SOURCE_DATE_EPOCH, String(sourceDate.seconds)] as const] : inputs.buildArgs;
+
   const pkg = bin ? ws?.packages.find((p) => p.name === bin.pkg) : ws?.packages[0];
   const meta = computeMeta({
     images: inputs.images.map((i) => i.name),
@@ -137,6 +159,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
     labels: [...inputs.labels],
     git: ctx.git,
     cargo: pkg ?? {},
+    created: sourceDate ? new Date(sourceDate.seconds * 1000) : undefined,
   });
   warnings.push(...meta.warnings);
 
@@ -184,6 +207,17 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   const cacheDir = path.join(ctx.runnerTemp, 'muslrust-chef-cache', slug(inputs.images[0]?.name ?? 'image'));
   const builder = inputs.driver === 'docker' ? 'default' : ids.builder;
   const localRegistry = inputs.images.some((i) => isLocalRegistry(i.registry));
+  const sign = planSigning(inputs, ctx.env, push, warnings);
+  const supply: SupplyPlan = { sourceDate, sign };
+  if (inputs.sbom !== 'false' && inputs.mode === 'build' && bin && dockerfile.generated) {
+    if (inputs.auditable) {
+      const dir = path.join(ids.workDir, 'sbom');
+      const files = platforms.map((p) => ({ platform: p, file: path.join(dir, `${bin.name}_${p.replace(/\//g, '_')}.cdx.json`) }));
+      supply.sbom = { dir, exportDir: path.join(ids.workDir, 'artifacts'), files };
+    } else {
+      warnings.push('auditable: false, so no crate SBOM is made (it is read from the binary\'s cargo-auditable data): set sbom: false to silence this.');
+    }
+  }
   const scope = inputs.cacheMounts && inputs.mode === 'build' ? mountScope(ctx.git.repository, context) : undefined;
   const builderOpts: BuilderOptions = { builder, driver: inputs.driver, localRegistry, endpoint: inputs.endpoint, driverOpts: inputs.driverOpts, append };
   checkBuilderInputs(builderOpts);
@@ -200,31 +234,39 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
   } else {
     const cacheArgs = layerCacheArgs({ cache: inputs.cache, mode: inputs.cacheMode, images: [...inputs.images], platforms, localDir: path.join(cacheDir, 'layers') });
-    commands.push(
-      buildCommand({
+    const build = buildCommand({
         builder,
         dockerfile: dockerfile.path,
         context,
         platforms,
         tags: meta.tags,
         labels: meta.labels,
-        buildArgs: scope ? [...inputs.buildArgs, [SCOPE_ARG, scope] as const] : inputs.buildArgs,
+        buildArgs: scope ? [...buildArgs, [SCOPE_ARG, scope] as const] : buildArgs,
         buildContexts,
         provenance: inputs.provenance,
-        sbom: inputs.sbom,
+        sbom: inputs.sbom === 'buildkit',
+        // dockerd's own BuildKit (driver docker, containerd store) forces `unpack`, which conflicts
+        // with it before Docker 29.1; the Dockerfile clamps the binary layer's times itself anyway.
+        rewriteTimestamp: sourceDate !== undefined && inputs.driver === 'docker-container',
         cacheArgs,
         metadataFile,
         push,
         pushByDigest: inputs.pushByDigest,
         images: inputs.images,
-      }),
-    );
+      });
+    commands.push(build);
+    if (supply.sbom) commands.push(sbomExportCommand(build, { target: ARTIFACTS_STAGE, dest: supply.sbom.exportDir }));
   }
   const firstTag = meta.tags[0];
   if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
+  if (sign) {
+    const names = inputs.images.map((i) => i.name);
+    commands.push(...signCommands(sign, names));
+    if (supply.sbom) commands.push(...attestCommands(sign, names, supply.sbom.files));
+  }
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, toolchain, cacheKey, meta, push, builder,
-    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, ways, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings, notices,
+    registry, login, workDir: ids.workDir, cacheDir, mountScope: scope, metadataFile, foreign, ways, allocator: ws ? allocatorOf(ws.lock) : '', commands, warnings, notices, supply,
   };
 }

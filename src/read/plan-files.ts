@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -16,6 +17,19 @@ export interface PlanFiles {
   workspace?: Workspace;
   /** The context's own .dockerignore, merged into the generated Dockerfile's. */
   dockerignore?: string;
+  /** Commit time (seconds) of the checkout holding the context: the reproducible build's SOURCE_DATE_EPOCH. */
+  commitEpoch?: number;
+}
+
+/**
+ * `git log -1 --format=%ct` in the context, or undefined without git or history. safe.directory:
+ * a container job's checkout belongs to another uid and git refuses to read it otherwise; reading
+ * one date from it is safe.
+ */
+export function commitEpoch(dir: string): number | undefined {
+  const r = spawnSync('git', ['-c', `safe.directory=${dir}`, '-C', dir, 'log', '-1', '--format=%ct'], { encoding: 'utf8', timeout: 10_000 });
+  const out = (r.stdout ?? '').trim();
+  return r.status === 0 && /^\d+$/.test(out) ? Number(out) : undefined;
 }
 
 function inside(parent: string, child: string): boolean {
@@ -47,8 +61,9 @@ export function readPlanFiles(inputs: Inputs, workspace: string): PlanFiles {
     }
     // Your own Dockerfile need not build a Cargo workspace (e.g. the builder image itself).
     const ws = fs.existsSync(path.join(context, 'Cargo.toml')) ? readWorkspace(context) : undefined;
-    return { context, userDockerfile: { path: p, content }, workspace: ws };
+    return { context, userDockerfile: { path: p, content }, workspace: ws, commitEpoch: inputs.reproducible ? commitEpoch(context) : undefined };
   }
   if (inputs.mode !== 'build') return { context };
-  return { context, workspace: readWorkspace(context), dockerignore: readIfFile(path.join(context, '.dockerignore')) };
+  const epoch = inputs.reproducible ? commitEpoch(context) : undefined;
+  return { context, workspace: readWorkspace(context), dockerignore: readIfFile(path.join(context, '.dockerignore')), commitEpoch: epoch };
 }

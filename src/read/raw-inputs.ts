@@ -9,7 +9,19 @@ export function readRawInputs(get: (name: string) => string = (n) => core.getInp
     const v = get(name);
     raw[name] = v.trim() === '' ? DEFAULTS[name] : v;
   }
-  if (raw.password !== '') core.setSecret(raw.password);
-  for (const p of registryAuthSecrets(raw['registry-auth'])) core.setSecret(p);
+  for (const secret of [raw.password, raw['cosign-key'], raw['cosign-password']]) maskSecret(secret);
+  for (const p of registryAuthSecrets(raw['registry-auth'])) maskSecret(p);
   return raw;
+}
+
+/**
+ * The runner masks a multi-line secret only as a whole: a PEM key echoed line by line (a tool's error
+ * quoting one line) would show. Each line of the body is registered too; the armor lines are public.
+ */
+export function maskSecret(value: string, set: (v: string) => void = (v) => core.setSecret(v)): void {
+  if (value === '') return;
+  set(value);
+  for (const line of value.split(/\r?\n/).map((l) => l.trim())) {
+    if (line !== value.trim() && line.length >= 8 && !line.startsWith('-----')) set(line);
+  }
 }

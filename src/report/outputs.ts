@@ -10,6 +10,7 @@ export function setPlanOutputs(plan: Plan): void {
   core.setOutput('version', plan.meta.version);
   core.setOutput('labels', Object.entries(plan.meta.labels).map(([k, v]) => `${k}=${v}`).join('\n'));
   core.setOutput('cache-key', plan.cacheKey.key);
+  core.setOutput('source-date-epoch', plan.supply.sourceDate ? String(plan.supply.sourceDate.seconds) : '');
 }
 
 export interface BuildMetadata {
@@ -29,7 +30,9 @@ export function readMetadata(text: string): BuildMetadata {
   }
 }
 
-export function setResultOutputs(o: { digest?: string; imageid?: string; metadata: string; cacheHit: boolean }): void {
+export function setResultOutputs(o: { digest?: string; imageid?: string; metadata: string; cacheHit: boolean; sbom?: { dir: string; crates: Record<string, number> } }): void {
+  core.setOutput('sbom', o.sbom?.dir ?? '');
+  core.setOutput('sbom-crates', o.sbom ? JSON.stringify(o.sbom.crates) : '');
   core.setOutput('digest', o.digest ?? '');
   core.setOutput('imageid', o.imageid ?? '');
   core.setOutput('metadata', o.metadata);

@@ -22,6 +22,17 @@ export interface RunReport {
   /** What the Cargo cache mounts restore found (cache-mounts: true): entry, level, size, time. */
   cacheMounts?: RestoreOutcome;
   buildxVersion?: string;
+  /** Crate SBOM: where, and how many crates per platform. */
+  sbom?: { dir: string; crates: Record<string, number> };
+  /** Image names whose digest cosign signed. */
+  signed?: number;
+}
+
+/** One line on the crate SBOM, e.g. "27 crates (linux/amd64, linux/arm64)". */
+export function sbomLine(s: NonNullable<RunReport['sbom']>): string {
+  const byCount = new Map<number, string[]>();
+  for (const [p, n] of Object.entries(s.crates)) byCount.set(n, [...(byCount.get(n) ?? []), p]);
+  return [...byCount].map(([n, ps]) => `${n} crate${n === 1 ? '' : 's'} (${ps.join(', ')})`).join('; ');
 }
 
 export function humanBytes(n: number): string {
@@ -45,6 +56,16 @@ export function allocatorAdvice(plan: Plan): string | undefined {
   );
 }
 
+/** One summary row: the crate SBOM's size, the SOURCE_DATE_EPOCH and its source, the signature. */
+export function supplyLine(plan: Plan, r: RunReport): string {
+  const parts: string[] = [];
+  if (r.sbom) parts.push(`crate SBOM: ${sbomLine(r.sbom)}`);
+  const sd = plan.supply.sourceDate;
+  if (sd) parts.push(`reproducible: SOURCE_DATE_EPOCH ${sd.seconds} (${sd.from})`);
+  if (r.signed) parts.push(`signed with cosign (${plan.supply.sign?.keyed ? 'key' : 'keyless, GitHub OIDC'})${r.sbom ? ', SBOM attested' : ''}`);
+  return parts.join('; ');
+}
+
 export function renderSummary(plan: Plan, r: RunReport): string {
   const lines: string[] = [];
   const title = plan.mode === 'merge' ? 'manifest list' : plan.bin ? `\`${plan.bin.name}\`` : 'image';
@@ -61,6 +82,8 @@ export function renderSummary(plan: Plan, r: RunReport): string {
   lines.push(`| cache key | \`${plan.cacheKey.key}\` |`);
   if (r.cacheNote) lines.push(`| cache | ${r.cacheNote} |`);
   if (r.buildxVersion) lines.push(`| buildx | ${r.buildxVersion} |`);
+  const supply = supplyLine(plan, r);
+  if (supply) lines.push(`| supply chain | ${supply} |`);
   if (r.sizes.length) {
     lines.push('', '| platform | image (compressed) | binary layer | digest |', '|---|---|---|---|');
     for (const s of r.sizes) lines.push(`| ${s.platform} | ${humanBytes(s.bytes)} | ${humanBytes(s.lastLayer)} | \`${s.digest.slice(0, 19)}…\` |`);

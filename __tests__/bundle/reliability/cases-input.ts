@@ -55,7 +55,8 @@ export const INPUT_CASES: Case[] = [
   bad('Bad input', 'image: digest in image', { image: `org/hello@sha256:${'a'.repeat(64)}` }, 'image', `org/hello@sha256:${'a'.repeat(64)}`, /without tag/, 'what a valid name looks like'),
   bad('Bad input', 'image: empty', { image: '' }, 'image', '', /Name the image to build/, 'how to name one'),
   bad('Bad input', 'boolean: dry-run typo', { 'dry-run': 'ture' }, 'dry-run', 'ture', /Use true or false/, 'true or false (a typo never means false)'),
-  bad('Bad input', 'boolean: sbom: yes', { sbom: 'yes' }, 'sbom', 'yes', /Use true or false/, 'true or false'),
+  bad('Bad input', 'sign: true without `id-token: write` (keyless, no OIDC token)', { sign: 'true' }, 'sign', 'true', /permissions: id-token: write.*cosign-key/, 'the permission to add or a key to use'),
+  bad('Bad input', 'boolean: auditable: yes', { auditable: 'yes' }, 'auditable', 'yes', /Use true or false/, 'true or false'),
   bad('Bad input', 'boolean: cache-mounts: 1', { 'cache-mounts': '1' }, 'cache-mounts', '1', /Use true or false/, 'true or false'),
   bad('Bad input', 'enum: cache', { cache: 's3' }, 'cache', 's3', /Use one of: gha, registry, local, none/, 'the accepted values'),
   bad('Bad input', 'enum: push', { push: 'always' }, 'push', 'always', /Use one of: auto, true, false/, 'the accepted values'),
@@ -95,8 +96,9 @@ export const INPUT_CASES: Case[] = [
         inputs: { 'build-args': `EVIL=${evil}\nSECOND=two words; "quoted" 'single'` },
         check: (o) => {
           const args = valuesOf(buildOf(o)?.argv, '--build-arg');
-          expect(args).toEqual([`EVIL=${evil}`, `SECOND=two words; "quoted" 'single'`]);
-          return args.map((a) => `argv element: ${a}`);
+          // the reproducible build's commit time comes after the user's, as its own argv element
+          expect(args).toEqual([`EVIL=${evil}`, `SECOND=two words; "quoted" 'single'`, expect.stringMatching(/^SOURCE_DATE_EPOCH=\d+$/)]);
+          return args.map((a) => `argv element: ${a.replace(/^SOURCE_DATE_EPOCH=\d+$/, 'SOURCE_DATE_EPOCH=<commit time of the checkout>')}`);
         },
       };
     },

@@ -1,12 +1,52 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { postEnv } from '../../helpers/action-runner.js';
-import { bad, DEBUG, BASE, type Case } from './case-kit.js';
+import { bad, DEBUG, BASE, sha256, type Case } from './case-kit.js';
 import { TOKEN, USER } from './observe.js';
 
 // Rows: the registry token under debug logging, dry runs and shell metacharacters.
+const COSIGN_KEY_BODY = 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCIsInBhcmFtcyI6eyJOIjo2NTUzNn19fQ';
+const COSIGN_KEY = `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${COSIGN_KEY_BODY}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
+const COSIGN_PASSWORD = 'c0sign-Pa55word-for-the-key';
+
 export const SECRET_CASES: Case[] = [
   // ---- Secrets ----------------------------------------------------------------------------------------------
+  {
+    name: 'sign with a cosign key and password (debug logging on)',
+    group: 'Secrets',
+    expected: 'key and password reach cosign through its environment only: never in argv, the log, the plan or the outputs',
+    inputs: { sign: 'true', 'cosign-key': COSIGN_KEY, 'cosign-password': COSIGN_PASSWORD },
+    env: DEBUG,
+    prepare: (c) => {
+      // A cosign on PATH (used as found) that records its argv and a digest of what it got in its environment.
+      const dir = path.join(c.scratch, 'cosign-bin');
+      const log = path.join(c.scratch, 'cosign.log');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'cosign'), `#!/bin/sh\nprintf '%s|%s|%s\\n' "$*" "$(printf %s "$COSIGN_PRIVATE_KEY" | sha256sum | cut -c1-64)" "$COSIGN_PASSWORD" >>"${log}"\n`, { mode: 0o755 });
+      return {
+        env: { PATH: `${dir}:${c.r.bin}:/usr/bin:/bin` },
+        check: (o) => {
+          const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split('|'));
+          const signing = calls.filter(([argv]) => !argv?.startsWith('version'));
+          expect(signing.map(([argv]) => argv?.split(' ').slice(0, 2).join(' '))).toEqual(['sign --yes', 'attest --yes', 'attest --yes']);
+          for (const [argv, keySum, password] of signing) {
+            expect(argv).toContain('--key env://COSIGN_PRIVATE_KEY');
+            expect(keySum).toBe(sha256(COSIGN_KEY.trim())); // the runner trims inputs
+            expect(password).toBe(COSIGN_PASSWORD);
+          }
+          // The log (but the runner's ::add-mask:: commands, which hide them), the summary and the
+          // outputs (the plan's argv included) never show either.
+          const masks = o.main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
+          expect(masks.filter((l) => l.includes(COSIGN_KEY_BODY))).toEqual([`::add-mask::${COSIGN_KEY.trim().replace(/\n/g, '%0A')}`, `::add-mask::${COSIGN_KEY_BODY}`]);
+          const logLines = o.main.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+          const shown = [...logLines, o.main.stderr, o.main.summary, JSON.stringify(o.main.outputs)].join('\n');
+          for (const secret of [COSIGN_KEY_BODY, COSIGN_PASSWORD]) expect({ secret, shown: shown.includes(secret) }).toEqual({ secret, shown: false });
+          return [`cosign calls: ${signing.map(([a]) => a?.split(' ')[0]).join(', ')}; each got the key (sha256 match) and password through its environment; argv: --key env://COSIGN_PRIVATE_KEY`];
+        },
+      };
+    },
+    expect: { kind: 'ok' },
+  },
   {
     name: 'build and push with RUNNER_DEBUG=1 and ACTIONS_STEP_DEBUG=true',
     group: 'Secrets',
