@@ -6,15 +6,20 @@ import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/e
 import { formatCacheKey } from '../cache/key.js';
 import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
 import { readRunContext } from '../context.js';
-import { Docker } from '../docker.js';
+import { Docker, type DockerRunner } from '../docker.js';
+import { errorMessage } from '../errors.js';
 import { parseInputs, readRawInputs, type Inputs } from '../inputs.js';
 import { buildPlan, type Plan } from '../plan/index.js';
+import { DIGEST_PLACEHOLDER } from '../plan/commands.js';
+import { warningAnnotations } from '../report/annotations.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
-import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
+import { ProgressReader } from '../report/progress.js';
+import { buildFailure, stageRows } from '../report/stages.js';
+import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '../report/summary.js';
 import { markMainStarted, saveMainState, type MainState } from '../state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, platformSizes, runLogin, runQemu } from './steps.js';
+import { explainBuildFailure, imageSizes, runLogin, runQemu } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -41,6 +46,26 @@ function logPlan(plan: Plan, inputs: Inputs): void {
 function maskBuildLine(line: string): string {
   for (const sig of signedUrlSecrets(line)) core.setSecret(sig);
   return maskSignedUrls(line);
+}
+
+/** The image the push replaces, in flight while other steps run; never fails the build. */
+function readPrevious(docker: DockerRunner, ref: string, platform: string): Promise<PreviousImage | undefined> {
+  return imageSizes(docker, ref, platform, true).then(
+    (s) => ({ ref, sizes: s?.sizes }),
+    (e: unknown) => {
+      core.info(`Could not read ${ref} for the size change: ${errorMessage(e)}`);
+      return undefined;
+    },
+  );
+}
+
+/** Dockerfile check warnings as annotations; a committed Dockerfile gets its file and line. */
+function annotate(plan: Plan, warnings: Parameters<typeof warningAnnotations>[0], workspace: string): void {
+  const rel = plan.dockerfile.generated ? undefined : path.relative(workspace, plan.dockerfile.path);
+  for (const a of warningAnnotations(warnings, rel && !rel.startsWith('..') ? rel : undefined)) {
+    const { message, ...props } = a;
+    core.warning(message, props);
+  }
 }
 
 export async function runMain(): Promise<void> {
@@ -76,6 +101,9 @@ export async function runMain(): Promise<void> {
 
   let metadata = '{}';
   let cacheHit = false;
+  let previous: Promise<PreviousImage | undefined> | undefined;
+  // A plain (single-platform) manifest does not name its platform; the plan does.
+  const onePlatform = plan.platforms.length === 1 ? (plan.platforms[0] ?? 'image') : 'image';
   for (const cmd of plan.commands) {
     switch (cmd.id) {
       case 'qemu':
@@ -96,6 +124,10 @@ export async function runMain(): Promise<void> {
         state.loggedIn.push(plan.registry);
         saveMainState(state);
         break;
+      case 'previous':
+        // Read while the cache mounts are restored; awaited before anything is pushed.
+        previous = readPrevious(docker, cmd.argv[4] ?? '', onePlatform);
+        break;
       case 'build': {
         if (inputs.cacheMounts) {
           const r = await core.group('Restore Cargo cache mounts', () =>
@@ -112,28 +144,51 @@ export async function runMain(): Promise<void> {
           saveMainState(state);
         }
         report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
+        if (previous) report.previous = await previous;
         const t0 = Date.now();
+        const progress = new ProgressReader();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
-        // Cache errors can print signed blob URLs: their sig= never reaches the log. allowFailure:
-        // explaining a failure (platform, static check) needs buildx's whole output, not its last line.
-        const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, allowFailure: true }).finally(() => core.endGroup());
+        // rawjson progress rendered as a plain-style log; cache errors can print signed blob URLs, so
+        // every printed line is masked. allowFailure: explaining a failure needs buildx's whole output.
+        const echo = (line: string) => {
+          for (const out of progress.push(line)) process.stdout.write(`${maskBuildLine(out)}\n`);
+        };
+        const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, echo, allowFailure: true }).finally(() => core.endGroup());
+        report.buildSeconds = (Date.now() - t0) / 1000;
+        const built = progress.result();
+        report.stages = stageRows(built, plan.dockerfile.generated);
+        report.warnings = built.warnings;
+        annotate(plan, built.warnings, ctx.workspace);
         if (res.exitCode !== 0) {
           // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
           const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;
-          throw explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), plan.platforms, refs);
+          const failure = buildFailure(built, plan.dockerfile.generated);
+          const err = explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), failure, plan.platforms, refs);
+          report.failure = { stage: 'build', step: 'docker buildx build', error: err.message, lines: [], ...failure, message: err.message };
+          if (inputs.summary) await writeSummary(plan, report);
+          throw err;
         }
-        report.buildSeconds = (Date.now() - t0) / 1000;
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
+        if (!plan.push) report.sizesNote = 'not pushed, so the registry has none (push is off for this event)';
         break;
       }
       case 'merge':
+        if (previous) report.previous = await previous;
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
       case 'inspect': {
-        const ref = cmd.argv[4] ?? '';
-        const r = await platformSizes(docker, ref);
-        report.sizes = r.sizes;
-        report.digest = r.digest;
+        let ref = cmd.argv[4] ?? '';
+        if (ref.endsWith(DIGEST_PLACEHOLDER)) {
+          const digest = readMetadata(metadata).digest;
+          if (!digest) {
+            report.sizesNote = 'buildx reported no digest in its metadata file';
+            break;
+          }
+          ref = ref.replace(DIGEST_PLACEHOLDER, digest);
+        }
+        const r = await imageSizes(docker, ref, onePlatform);
+        report.sizes = r?.sizes ?? [];
+        report.digest = r?.digest;
         break;
       }
     }

@@ -6,7 +6,7 @@ import type { RunContext } from '../context.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
-import { builderCommands, buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, type PlannedCommand } from './commands.js';
+import { builderCommands, buildCommand, DIGEST_PLACEHOLDER, inspectCommand, loginCommand, mergeCommand, previousCommand, previousTag, qemuCommand, type PlannedCommand } from './commands.js';
 import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { isLocalRegistry } from './image-ref.js';
 import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
@@ -168,6 +168,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
   if (inputs.mode === 'build' && foreign.length > 0) commands.push(qemuCommand(foreign));
   commands.push(...builderCommands({ builder, driver: inputs.driver, localRegistry }));
   if (login) commands.push(loginCommand(registry, inputs.username));
+  // Read before pushing (the push moves the tag); a push by digest replaces no tag.
+  const prev = push && !inputs.pushByDigest ? previousTag(meta.tags) : undefined;
+  if (prev) commands.push(previousCommand(prev));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
@@ -194,7 +197,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
     );
   }
   const firstTag = meta.tags[0];
-  if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
+  const image = inputs.images[0]?.name;
+  if (push && inputs.mode === 'merge' && firstTag) commands.push(inspectCommand(firstTag));
+  else if (push && image) commands.push(inspectCommand(`${image}@${DIGEST_PLACEHOLDER}`));
 
   return {
     mode: inputs.mode, platforms, platformsFrom: from, bin, context, dockerfile, muslrust, cacheKey, meta, push, builder,
