@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { renderDockerfile } from '../../src/plan/dockerfile.js';
 import { parseProgress, ProgressReader } from '../../src/report/progress.js';
 import { statusLine } from '../helpers/rawjson.js';
 import { ROOT } from '../helpers/runner.js';
@@ -90,4 +91,10 @@ describe('ProgressReader details', () => {
     expect(r.result().vertices[0]!.started).toBe(Date.parse('2026-01-01T00:00:00Z'));
     expect(r.result().vertices[0]!.completed).toBe(Date.parse('2026-01-01T00:00:02Z'));
   });
+});
+
+test('the recordings were made with the Dockerfile the action generates for a prebuilt builder image', () => {
+  const steps = (df: string) => df.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const generated = renderDockerfile({ bin: 'hello', profile: 'release', features: [], builderImage: '127.0.0.1:5000/muslrust-chef-standin:test', muslrustTag: '', runtimeImage: 'chainguard/static:latest', cacheMounts: false });
+  expect(steps(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rawjson', 'Dockerfile'), 'utf8'))).toEqual(steps(generated));
 });
