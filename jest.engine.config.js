@@ -1,9 +1,11 @@
-// Engine tests (`npm run test:engine`): the real dockerd/buildx/QEMU/registry of scripts/engine-up.sh.
-import base from './jest.config.js';
+// The engine layer (`npm run test:engine`): the bundled action against the real dockerd/buildx/QEMU/
+// registry of test/engine/engine-up.sh. One file at a time (--runInBand): they share one engine.
+import { common } from './jest.config.js';
 /** @type {import('jest').Config} */
 export default {
-  ...base,
+  ...common,
+  displayName: 'engine',
   testMatch: ['<rootDir>/__tests__/engine/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/'],
+  globalSetup: '<rootDir>/__tests__/helpers/fresh-bundle.mjs',
   testTimeout: 30 * 60 * 1000,
 };

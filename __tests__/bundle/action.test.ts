@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { errors, Runner, type StepResult } from '../helpers/runner.js';
+import { errors, ActionRunner, type StepResult } from '../helpers/action-runner.js';
 
 // The committed dist/index.js, run as the runner runs it. docker is a recorder on PATH (our own
 // process boundary: see helpers/fake-docker.mjs); everything else is real.
@@ -19,9 +19,9 @@ function noSecret(...steps: StepResult[]): void {
 }
 
 describe('bundled action', () => {
-  let r: Runner;
+  let r: ActionRunner;
   beforeEach(() => {
-    r = new Runner();
+    r = new ActionRunner();
   });
   afterEach(() => r.cleanup());
 
@@ -58,6 +58,12 @@ describe('bundled action', () => {
     expect(verbs.slice(firstMain)).toEqual(
       expect.arrayContaining(['buildx version', 'buildx create', 'login --username', 'buildx build', 'logout docker.io', 'buildx rm']),
     );
+    // Post removes exactly the builder main created (the engine tests run with `driver: docker`,
+    // where the action creates none, so this is where the cleanup of a real builder name is checked).
+    const create = calls.find((c) => c.argv[1] === 'buildx' && c.argv[2] === 'create')?.argv ?? [];
+    const created = create[create.indexOf('--name') + 1];
+    expect(created).toMatch(/^muslrust-chef-[0-9a-f]{8}$/);
+    expect(calls.filter((c) => c.argv[2] === 'rm').map((c) => c.argv.slice(1))).toEqual([['buildx', 'rm', created]]);
     const login = calls.find((c) => c.argv[1] === 'login');
     expect(login?.stdin).toBe(TOKEN);
     expect(calls.every((c) => !c.argv.join(' ').includes(TOKEN))).toBe(true);

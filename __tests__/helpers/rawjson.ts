@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './action-runner.js';
+
 /**
  * buildx `--progress=rawjson` output for tests, in the shape the real engine prints (see the recordings
  * in test/fixtures/rawjson/): one SolveStatus JSON per line, log data base64, then buildx's own
@@ -18,3 +22,6 @@ export function failedStep(o: { name: string; log?: string[]; error: string; fin
     '',
   ].join('\n');
 }
+
+/** A recording from the real engine (buildx 0.29.1, dockerd 28.5.2): test/fixtures/rawjson/record.sh. */
+export const fixture = (name: string): string => fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'rawjson', `${name}.jsonl`), 'utf8');

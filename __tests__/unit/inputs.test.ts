@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../../src/errors.js';
-import { DEFAULTS, Input, parseInputs, readRawInputs, type RawInputs } from '../../src/inputs.js';
+import { DEFAULTS, Input, type RawInputs } from '../../src/inputs.js';
+import { parseInputs } from '../../src/parse-inputs.js';
+import { readRawInputs } from '../../src/read/raw-inputs.js';
 import { parseBool, parseEnum, parseKeyValues, parseList } from '../../src/parse.js';
-import { ROOT } from '../helpers/runner.js';
+import { ROOT } from '../helpers/action-runner.js';
 
 const raw = (over: Partial<RawInputs> = {}): RawInputs => ({ ...DEFAULTS, image: 'org/app', ...over });
 

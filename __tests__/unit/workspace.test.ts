@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pickBin, readWorkspace } from '../../src/plan/workspace.js';
+import { pickBin } from '../../src/plan/bins.js';
+import { readWorkspace } from '../../src/read/workspace.js';
 
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mca-ws-'));

@@ -4,13 +4,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
-import type { DockerRunner } from '../docker.js';
+import type { DockerRunner } from './docker.js';
 import { Input } from '../inputs.js';
-import { MIN_BUILDX, PINNED_BUILDX } from './buildx-release.js';
+import { MIN_BUILDX, PINNED_BUILDX } from '../plan/buildx-release.js';
 
 // The version rules live in buildx-release.ts, which inputs.ts reads too (without importing this
 // file, which imports inputs.ts).
-export { MIN_BUILDX, PINNED_BUILDX } from './buildx-release.js';
+export { MIN_BUILDX, PINNED_BUILDX } from '../plan/buildx-release.js';
 
 /** Version from `docker buildx version` (upstream `v0.29.1`, Debian `0.29.1+ds1`, or a dev commit). */
 export function parseBuildxVersion(out: string): string | undefined {

@@ -4,19 +4,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ghaCacheEnvProblem, maskSignedUrls, signedUrlSecrets } from '../cache/env.js';
 import { formatCacheKey } from '../cache/key.js';
-import { restoreCacheMounts, restoreLocalCache } from '../cache/persist.js';
-import { readRunContext } from '../context.js';
-import { Docker, type DockerRunner } from '../docker.js';
+import { restoreCacheMounts, restoreLocalCache } from './cache/persist.js';
+import { readRunContext } from '../read/context.js';
+import { Docker, type DockerRunner } from './docker.js';
 import { errorMessage } from '../errors.js';
-import { parseInputs, readRawInputs, type Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs.js';
+import { parseInputs } from '../parse-inputs.js';
+import { readRawInputs } from '../read/raw-inputs.js';
 import { buildPlan, type Plan } from '../plan/index.js';
 import { DIGEST_PLACEHOLDER } from '../plan/commands.js';
+import { nativePlatform } from '../plan/platforms.js';
+import { readPlanFiles } from '../read/plan-files.js';
 import { warningAnnotations } from '../report/annotations.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
 import { ProgressReader } from '../report/progress.js';
 import { buildFailure, stageRows } from '../report/stages.js';
 import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '../report/summary.js';
-import { markMainStarted, saveMainState, type MainState } from '../state.js';
+import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
 import { explainBuildFailure, imageSizes, runLogin, runQemu } from './steps.js';
@@ -74,7 +78,13 @@ export async function runMain(): Promise<void> {
   const ctx = readRunContext();
   fs.mkdirSync(ctx.runnerTemp, { recursive: true });
   const workDir = fs.mkdtempSync(path.join(ctx.runnerTemp, 'muslrust-chef-'));
-  const plan = buildPlan(inputs, ctx, { workDir, builder: `muslrust-chef-${crypto.randomBytes(4).toString('hex')}`, hasStoredAuth: (r) => hasStoredAuth(r) });
+  const files = readPlanFiles(inputs, ctx.workspace);
+  const plan = buildPlan(inputs, ctx, files, {
+    workDir,
+    builder: `muslrust-chef-${crypto.randomBytes(4).toString('hex')}`,
+    hasStoredAuth: (r) => hasStoredAuth(r),
+    native: nativePlatform(),
+  });
   if (plan.dockerfile.generated) {
     fs.writeFileSync(plan.dockerfile.path, plan.dockerfile.content);
     if (plan.dockerfile.ignorePath) fs.writeFileSync(plan.dockerfile.ignorePath, plan.dockerfile.ignoreContent ?? '');

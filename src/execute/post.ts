@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import fs from 'node:fs';
-import { Docker } from '../docker.js';
+import { Docker } from './docker.js';
 import { errorMessage } from '../errors.js';
-import { saveCacheMounts, saveLocalCache } from '../cache/persist.js';
-import { loadMainState } from '../state.js';
+import { saveCacheMounts, saveLocalCache } from './cache/persist.js';
+import { loadMainState } from './state.js';
 
 /** Each cleanup in its own try: a failed logout must not keep the builder alive, and nothing fails the job. */
 async function attempt(what: string, fn: () => Promise<unknown> | unknown): Promise<void> {

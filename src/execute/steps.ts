@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { lastErrorLine, type DockerRunner } from '../docker.js';
+import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import { isIndex, parseManifest, platformManifests, sizeOf, type PlatformSize } from '../report/sizes.js';

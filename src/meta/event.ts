@@ -1,4 +1,4 @@
-import type { GitContext } from '../context.js';
+import type { GitContext } from '../read/context.js';
 import { InputError } from '../errors.js';
 
 // What the tag rules can see about the run, derived once from GitContext so that every rule (and

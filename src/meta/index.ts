@@ -1,7 +1,7 @@
-import type { GitContext } from '../context.js';
+import type { GitContext } from '../read/context.js';
 import { eventFacts } from './event.js';
 import { parseFlavor } from './flavor.js';
-import { mergeLabels, ociLabels } from './labels.js';
+import { mergeLabels, ociLabels, type CargoMeta } from './labels.js';
 import { parseTagRules } from './rules.js';
 import { computeVersion } from './tags.js';
 
@@ -9,16 +9,6 @@ import { computeVersion } from './tags.js';
 // priority/version/latest decisions, so a workflow can move between the two without retagging.
 // Everything here is pure: the caller reads inputs and the runner context, we only compute.
 // See docs/tags.md for the user-facing rules and where we deliberately differ.
-
-/** The binary's Cargo.toml [package] fields we use for labels. */
-export interface CargoMeta {
-  name?: string;
-  description?: string;
-  license?: string;
-  version?: string;
-  repository?: string;
-  homepage?: string;
-}
 
 export interface MetaInput {
   /** Image names without tag, already validated/lower-case, e.g. ['org/app', 'ghcr.io/org/app']. */

@@ -1,10 +1,19 @@
-import type { GitContext } from '../context.js';
+import type { GitContext } from '../read/context.js';
 import { globals, type EventFacts } from './event.js';
-import type { CargoMeta } from './index.js';
 import { render } from './template.js';
 
 // OCI image labels, the set metadata-action generates, but filled from the crate first: the
 // image ships one binary, so its Cargo.toml says better than the repository what the image is.
+
+/** The binary's Cargo.toml [package] fields we use for labels. */
+export interface CargoMeta {
+  name?: string;
+  description?: string;
+  license?: string;
+  version?: string;
+  repository?: string;
+  homepage?: string;
+}
 
 const OCI = 'org.opencontainers.image';
 

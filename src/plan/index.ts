@@ -1,16 +1,17 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { computeCacheKey, slug, type CacheKey } from '../cache/key.js';
 import { layerCacheArgs } from '../cache/layer.js';
-import type { RunContext } from '../context.js';
+import type { RunContext } from '../read/context.js';
+import type { PlanFiles } from '../read/plan-files.js';
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, buildCommand, DIGEST_PLACEHOLDER, inspectCommand, loginCommand, mergeCommand, previousCommand, previousTag, qemuCommand, type PlannedCommand } from './commands.js';
 import { muslrustTagFor, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { isLocalRegistry } from './image-ref.js';
-import { foreignPlatforms, nativePlatform, resolvePlatforms, type Platform } from './platforms.js';
-import { pickBin, readWorkspace, type BinTarget, type Workspace } from './workspace.js';
+import type { BinTarget } from '../read/workspace.js';
+import { pickBin } from './bins.js';
+import { foreignPlatforms, resolvePlatforms, type Platform } from './platforms.js';
 
 export interface Plan {
   mode: 'build' | 'merge';
@@ -43,22 +44,8 @@ export interface PlanIds {
   builder: string;
   /** Whether credentials for `registry` already exist (an earlier docker/login-action step). */
   hasStoredAuth: (registry: string) => boolean;
-}
-
-function inside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-function resolveContext(inputs: Inputs, ctx: RunContext): string {
-  const dir = path.resolve(ctx.workspace, inputs.context);
-  if (!inside(path.resolve(ctx.workspace), dir)) {
-    throw new InputError(Input.Context, inputs.context, 'points outside the workspace', 'Use a path inside the repository checkout, e.g. `.` or `services/api`.');
-  }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new InputError(Input.Context, inputs.context, 'is not a directory', 'Check out the repository first (actions/checkout) and point `context` at the Cargo workspace directory.');
-  }
-  return dir;
+  /** The runner's own platform (nativePlatform()); every other one needs QEMU. */
+  native: Platform | undefined;
 }
 
 function allocatorOf(lock: string): string {
@@ -68,29 +55,22 @@ function allocatorOf(lock: string): string {
   return '';
 }
 
-export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
+/** Pure: everything from disk comes in `files` (read/plan-files.ts), every id and host fact in `ids`. */
+export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids: PlanIds): Plan {
   const warnings: string[] = [];
   const { from, platforms } = resolvePlatforms(inputs.platformsRaw, ctx.env.MUSLRUST_PLATFORMS);
-  const context = resolveContext(inputs, ctx);
-  const native = nativePlatform();
+  const context = files.context;
   // qemu=true forces the binfmt install even when emulators look registered; false never installs.
-  const foreign = inputs.qemu === 'false' ? [] : foreignPlatforms(platforms, native);
+  const foreign = inputs.qemu === 'false' ? [] : foreignPlatforms(platforms, ids.native);
 
-  let ws: Workspace | undefined;
+  const ws = files.workspace;
   let bin: BinTarget | undefined;
   let dockerfile: Plan['dockerfile'];
   let muslrust: Plan['muslrust'];
   const buildContexts: Record<string, string> = {};
-  if (inputs.dockerfile !== '') {
-    const p = path.resolve(ctx.workspace, inputs.dockerfile);
-    if (!fs.existsSync(p) || !fs.statSync(p).isFile()) {
-      throw new InputError(Input.Dockerfile, inputs.dockerfile, 'does not exist', `Give a path relative to the workspace (${ctx.workspace}), or leave it empty to use the generated cargo-chef Dockerfile.`);
-    }
-    dockerfile = { path: p, content: fs.readFileSync(p, 'utf8'), generated: false };
-    // Your own Dockerfile need not build a Cargo workspace (e.g. the builder image itself).
-    if (fs.existsSync(path.join(context, 'Cargo.toml'))) ws = readWorkspace(context);
-  } else if (inputs.mode === 'build') {
-    ws = readWorkspace(context);
+  if (files.userDockerfile) {
+    dockerfile = { ...files.userDockerfile, generated: false };
+  } else if (inputs.mode === 'build' && ws) {
     bin = pickBin(ws, inputs.bin);
     muslrust = inputs.builderImage ? undefined : muslrustTagFor(ws.toolchainChannel);
     const content = renderDockerfile({
@@ -103,14 +83,7 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, ids: PlanIds): Plan {
       cacheMounts: inputs.cacheMounts,
     });
     const dfPath = path.join(ids.workDir, 'Dockerfile');
-    const userIgnore = path.join(context, '.dockerignore');
-    dockerfile = {
-      path: dfPath,
-      content,
-      generated: true,
-      ignorePath: `${dfPath}.dockerignore`,
-      ignoreContent: renderDockerignore(fs.existsSync(userIgnore) ? fs.readFileSync(userIgnore, 'utf8') : undefined),
-    };
+    dockerfile = { path: dfPath, content, generated: true, ignorePath: `${dfPath}.dockerignore`, ignoreContent: renderDockerignore(files.dockerignore) };
     if (!inputs.builderImage) buildContexts[SCRIPTS_CONTEXT] = path.join(ctx.actionRoot, 'image', 'scripts');
   } else {
     dockerfile = { path: '', content: '', generated: false };
