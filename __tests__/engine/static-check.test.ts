@@ -37,7 +37,7 @@ describe('engine: a dynamically linked binary fails the build (stand-in builder)
     // by the action as its one error: the interpreter of whichever platform failed first.
     expect(errors(main)).toEqual([
       expect.stringMatching(
-        /^::error::Static check failed: \S+ is dynamically linked \(interpreter \/lib(64)?\/ld-linux-(x86-64|aarch64)\.so\.[12]\): the image's runtime has no libc, so it cannot start\. Build for the musl target with static linking: cargo build --target (x86_64|aarch64)-unknown-linux-musl /,
+        /^::error::Static check failed for linux\/(amd64|arm64): \S+ is dynamically linked \(interpreter \/lib(64)?\/ld-linux-(x86-64|aarch64)\.so\.[12]\): the image's runtime has no libc, so it cannot start\. Build for the musl target with static linking: cargo build --target (x86_64|aarch64)-unknown-linux-musl /,
       ),
     ]);
 

@@ -146,6 +146,7 @@ export async function runMain(): Promise<void> {
           state.cacheMounts = r.state;
           cacheHit = r.hit;
           report.cacheNote = `cache mounts: ${r.hit ? 'exact hit' : r.matchedKey ? `restored ${r.matchedKey}` : 'cold'}`;
+          report.cacheMounts = { hit: r.hit, matchedKey: r.matchedKey };
           saveMainState(state);
         }
         if (inputs.cache === 'local') {
@@ -172,7 +173,9 @@ export async function runMain(): Promise<void> {
         if (res.exitCode !== 0) {
           // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
           const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;
-          const failure = buildFailure(built, plan.dockerfile.generated);
+          const found = buildFailure(built, plan.dockerfile.generated);
+          // A single-platform build's steps carry no platform in their names: the plan knows it.
+          const failure = found && !found.platform && plan.platforms.length === 1 ? { ...found, platform: plan.platforms[0] } : found;
           const err = explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), failure, plan.platforms, refs);
           report.failure = { stage: 'build', step: 'docker buildx build', error: err.message, lines: [], ...failure, message: err.message };
           if (inputs.summary) await writeSummary(plan, report);

@@ -98,7 +98,7 @@ export function explainBuildFailure(output: string, failure: BuildFailure | unde
   if (!failure) return new Error(`docker buildx build${where} failed: ${detail}`);
   const excerpt = (lines: readonly string[]): string => (lines.length ? `\n${lines.join('\n')}` : '');
   const stat = failure.lines.find((l) => / is dynamically linked/.test(l));
-  if (stat) return new Error(`Static check failed${where}: ${stat.replace(/\.+$/, '')}.`);
+  if (stat) return new Error(`Static check failed${where}: ${stat.replace(/^muslrust-chef-check-static: /, '').replace(/\.+$/, '')}.`);
   const [first, ...rest] = failure.lines;
   if (first && /^error/.test(first)) return new Error(`cargo failed in the ${failure.stage} stage${where}: ${first}${excerpt(rest)}`);
   return new Error(`docker buildx build${where} failed in the ${failure.stage} stage (${failure.step}): ${detail}${excerpt(failure.lines)}`);

@@ -22,6 +22,8 @@ export interface Vertex {
   logLines: number;
   /** `Compiling <crate> v<version>` lines cargo printed in this step. */
   compiled: number;
+  /** Ids of the step's finished sub-tasks (`writing layer sha256:…`, `pushing layers`, …). */
+  done: string[];
 }
 
 /** A BuildKit Dockerfile check (lint) warning. */
@@ -102,7 +104,7 @@ export class ProgressReader {
     const started = time(rv.started);
     const completed = time(rv.completed);
     if (!v) {
-      v = { digest: rv.digest, n: 0, name: rv.name ?? '', cached: false, log: [], logLines: 0, compiled: 0 };
+      v = { digest: rv.digest, n: 0, name: rv.name ?? '', cached: false, log: [], logLines: 0, compiled: 0, done: [] };
       this.byDigest.set(rv.digest, v);
     }
     if (rv.name) v.name = rv.name;
@@ -134,6 +136,7 @@ export class ProgressReader {
     const key = `${s.vertex} ${s.id}`;
     if (this.statusDone.has(key)) return;
     this.statusDone.add(key);
+    v.done.push(s.id);
     const start = time(s.started) ?? done;
     out.push(`#${v.n} ${s.id} ${secs(done - start)}s done`);
   }

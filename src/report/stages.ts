@@ -20,6 +20,8 @@ export interface StageRow {
   crates: Record<string, number>;
   /** A cache import that found nothing (BuildKit carries on without it): the first run, or an expired cache. */
   missed?: boolean;
+  /** Cache export: the layers it wrote. */
+  layersWritten?: number;
 }
 
 export interface StepName {
@@ -108,6 +110,7 @@ export function stageRows(p: BuildProgress, generated: boolean): StageRow[] {
       if (v.cached) row.cached++;
       else if (v.started === undefined || (v.error && CANCELLED.test(v.error))) row.notRun++;
     }
+    if (s.kind === 'cache-export') row.layersWritten = (row.layersWritten ?? 0) + v.done.filter((id) => id.startsWith('writing layer ')).length;
     if (v.compiled > 0) {
       const plat = s.platform ?? '';
       row.crates[plat] = (row.crates[plat] ?? 0) + v.compiled;
@@ -116,13 +119,14 @@ export function stageRows(p: BuildProgress, generated: boolean): StageRow[] {
   const at = (r: { first: number; firstFrom: number }): number => (r.first === Infinity ? r.firstFrom : r.first);
   return [...rows.values()]
     .sort((a, b) => at(a) - at(b))
-    .map((r): StageRow => ({ stage: r.stage, seconds: unionMs(r.spans) / 1000, steps: r.steps, cached: r.cached, failed: r.failed, notRun: r.notRun, crates: r.crates, ...(r.missed ? { missed: true } : {}) }));
+    .map((r): StageRow => ({ stage: r.stage, seconds: unionMs(r.spans) / 1000, steps: r.steps, cached: r.cached, failed: r.failed, notRun: r.notRun, crates: r.crates, ...(r.missed ? { missed: true } : {}), ...(r.layersWritten !== undefined ? { layersWritten: r.layersWritten } : {}) }));
 }
 
-/** 'cached', 'built', 'partly cached (2/4)', 'failed', 'not run', 'nothing to import', or '' for rows without steps. */
+/** 'cached', 'built', 'partly cached (2/4)', 'failed', 'not run', 'nothing to import', 'N layers written', or ''. */
 export function cacheState(r: StageRow): string {
   if (r.failed) return 'failed';
   if (r.missed) return 'nothing to import';
+  if (r.layersWritten !== undefined) return `${r.layersWritten} layer${r.layersWritten === 1 ? '' : 's'} written`;
   if (r.steps === 0) return '';
   if (r.notRun === r.steps) return 'not run';
   if (r.cached === r.steps) return 'cached';

@@ -67,6 +67,7 @@ describe('stage rows from recorded engine builds', () => {
     expect(cacheState(row('cook', rows))).toBe('cached');
     expect(cacheState(row('build', rows))).toBe('built');
     expect(row('cache export', rows).seconds).toBeGreaterThan(0.1);
+    expect(cacheState(row('cache export', rows))).toBe('14 layers written'); // mode=max: every stage's layers
     expect(rows.map((r) => r.stage)).toContain('cache import');
   });
 

@@ -1,6 +1,6 @@
 import { parseProgress } from '../../../src/report/progress.js';
 import { buildFailure, stageRows } from '../../../src/report/stages.js';
-import { renderSummary, type RunReport } from '../../../src/report/summary.js';
+import { mountsLine, renderSummary, type MountsRestore, type RunReport } from '../../../src/report/summary.js';
 import { helloPlan as plan } from '../../helpers/plan.js';
 import { fixture } from '../../helpers/rawjson.js';
 
@@ -23,7 +23,7 @@ describe('job summary', () => {
     expect(top).toContain('| platform | image (compressed) | binary layer | vs `latest` | digest |');
     expect(top).toContain('| linux/amd64 | 3.34 MiB | 2.77 MiB | +253.9 KiB (+8 %) (binary +253.9 KiB (+10 %)) | `sha256:bbbbbbbbbbbb…` |');
     // The recorded build: first use of the registry cache, a source change (cook cached, build rebuilt).
-    expect(top).toMatch(/^Time: cache import [\d.]+ s \(nothing to import\) · chef [\d.]+ s \(cached\) · planner [\d.]+ s \(built\) · cook [\d.]+ s \(cached\) · build [\d.]+ s \(built\) · runtime [\d.]+ s \(cached\) · export\/push [\d.]+ s · cache export [\d.]+ s$/m);
+    expect(top).toMatch(/^Time: cache import [\d.]+ s \(nothing to import\) · chef [\d.]+ s \(cached\) · planner [\d.]+ s \(built\) · cook [\d.]+ s \(cached\) · build [\d.]+ s \(built\) · runtime [\d.]+ s \(cached\) · export\/push [\d.]+ s · cache export [\d.]+ s \(14 layers written\)$/m);
     expect(tables(top)).toBe(1); // compact: one table on success
     expect(md).toContain('<details><summary>Where the time went, per stage</summary>');
     expect(md).toMatch(/^\| cook \| [\d.]+ s \| cached \| {2}\|$/m);
@@ -86,5 +86,19 @@ describe('job summary', () => {
     expect(top).not.toContain('| platform |');
     expect(md).not.toContain('static check | passed');
     expect(md).not.toContain('[!TIP]'); // advice waits for a build that works
+  });
+});
+
+describe('cache-mount restore line', () => {
+  test.each<[MountsRestore, string]>([
+    [{ hit: true, matchedKey: 'k1', level: 'exact', files: 12034, bytes: 325_000_000, seconds: 9.44, loaded: true }, 'Cache mounts: exact hit `k1`: 12,034 files, 309.9 MiB in 9.4 s'],
+    [{ hit: false, matchedKey: 'k0', level: 'environment', bytes: 2048, seconds: 1, loaded: true }, 'Cache mounts: restored `k0` (environment match): 2.00 KiB in 1.0 s'],
+    [{ hit: false, seconds: 0.4 }, 'Cache mounts: nothing restored: cargo starts cold in 0.4 s'],
+    [{ hit: false, matchedKey: 'k0', loaded: false }, 'Cache mounts: nothing restored (`k0` found but not loaded): cargo starts cold'],
+  ])('%j', (m, want) => expect(mountsLine(m)).toBe(want));
+
+  test('it is shown without unfolding', () => {
+    const md = renderSummary(plan({ 'cache-mounts': 'true' }), report({ cacheMounts: { hit: true, matchedKey: 'k1', loaded: true } }));
+    expect(visible(md)).toContain('Cache mounts: exact hit `k1`');
   });
 });
