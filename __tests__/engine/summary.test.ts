@@ -50,13 +50,18 @@ describe('engine: the job summary (stand-in builder)', () => {
     expect(first.stdout).not.toMatch(/^\{"(vertexes|statuses|logs)"/m);
 
     touch(r); // a source change: the recipe is the same, so cook comes from the cache
-    const second = ok(await r.main({ ...base, platforms: 'linux/amd64', push: 'true' }));
+    const second = ok(await r.main({ ...base, platforms: 'linux/amd64', push: 'true', cache: 'registry' }));
     ok(await r.post());
+    // The exported cache's size is its manifest's layers, as the registry holds them.
+    const build = (JSON.parse(second.outputs.plan ?? '[]') as Array<{ argv: string[] }>).find((c) => c.argv[2] === 'build')!.argv;
+    const cacheRef = /ref=([^,]+)/.exec(build[build.lastIndexOf('--cache-to') + 1] ?? '')![1]!;
+    const cache = JSON.parse(docker(['buildx', 'imagetools', 'inspect', cacheRef, '--raw']).stdout) as { layers: Array<{ size: number }> };
+    expect(second.summary).toMatch(new RegExp(`cache export [\\d.]+ s \\(\\d+ layers? written, cache ${humanBytes(cache.layers.reduce((a, l) => a + l.size, 0)).replace('.', '\\.')}\\)`));
     expect(second.summary).toMatch(/^## muslrust-chef: `hello`: built and pushed in [\d.]+ s$/m);
     expect(second.summary).toContain('| platform | image (compressed) | binary layer | vs `latest` | digest |');
     // The stand-in's binary is the same bytes every time: same layers, same size.
     expect(second.summary).toContain(`| linux/amd64 | ${humanBytes(size.bytes)} | ${humanBytes(size.last)} | unchanged |`);
-    expect(second.summary).toMatch(/^Time: .*cook [\d.]+ s \(cached\) · build [\d.]+ s \(built\) · runtime [\d.]+ s \([a-z ]+\) · export\/push [\d.]+ s$/m);
+    expect(second.summary).toMatch(/^Time: .*cook [\d.]+ s \(cached\) · build [\d.]+ s \(built\) · runtime [\d.]+ s \([a-z ]+\) · export\/push [\d.]+ s · cache export /m);
     expect(second.summary).toMatch(/^\| cook \| [\d.]+ s \| cached \| {2}\|$/m);
   });
 

@@ -23,7 +23,7 @@ import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '..
 import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, imageSizes, runLogin, runQemu } from './steps.js';
+import { explainBuildFailure, exportedCacheBytes, imageSizes, runLogin, runQemu } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -182,6 +182,8 @@ export async function runMain(): Promise<void> {
           throw err;
         }
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
+        const exportRow = report.stages.find((r) => r.stage === 'cache export');
+        if (exportRow) exportRow.exportedBytes = await exportedCacheBytes(docker, cmd.argv, metadata);
         if (!plan.push) report.sizesNote = 'not pushed, so the registry has none (push is off for this event)';
         break;
       }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
@@ -102,4 +103,40 @@ export function explainBuildFailure(output: string, failure: BuildFailure | unde
   const [first, ...rest] = failure.lines;
   if (first && /^error/.test(first)) return new Error(`cargo failed in the ${failure.stage} stage${where}: ${first}${excerpt(rest)}`);
   return new Error(`docker buildx build${where} failed in the ${failure.stage} stage (${failure.step}): ${detail}${excerpt(failure.lines)}`);
+}
+
+/**
+ * Size of the layer cache this build exported, where it can be read cheaply: a registry cache's
+ * manifest (one `imagetools inspect --raw` of the digest buildx reports as `cache.manifest`), or a
+ * local cache directory (its blobs on disk). A gha cache's size is not readable from here.
+ */
+export async function exportedCacheBytes(docker: DockerRunner, buildArgv: readonly string[], metadata: string): Promise<number | undefined> {
+  const i = buildArgv.lastIndexOf('--cache-to');
+  const to = i >= 0 ? (buildArgv[i + 1] ?? '') : '';
+  const opt = (k: string): string | undefined => new RegExp(`(?:^|,)${k}=([^,]+)`).exec(to)?.[1];
+  if (to.startsWith('type=local')) {
+    const dir = opt('dest');
+    return dir ? dirBytes(path.join(dir, 'blobs')) : undefined;
+  }
+  const ref = opt('ref');
+  if (!to.startsWith('type=registry') || !ref) return undefined;
+  let digest: string | undefined;
+  try {
+    const m = JSON.parse(metadata) as Record<string, unknown>;
+    digest = (JSON.parse(String(m['cache.manifest'] ?? '{}')) as { digest?: string }).digest;
+  } catch {
+    digest = undefined;
+  }
+  if (!digest) return undefined;
+  const r = await docker.run(['docker', 'buildx', 'imagetools', 'inspect', `${ref.replace(/:[^/:]+$/, '')}@${digest}`, '--raw'], { silent: true, allowFailure: true });
+  if (r.exitCode !== 0) return undefined;
+  const layers = (JSON.parse(r.stdout) as { layers?: Array<{ size: number }> }).layers ?? [];
+  return layers.reduce((a, l) => a + l.size, 0);
+}
+
+function dirBytes(dir: string): number | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
+  return total;
 }

@@ -5,6 +5,7 @@
  * with cargo's own error lines. Pure: a BuildProgress in, rows out.
  */
 import type { BuildProgress, Vertex } from './progress.js';
+import { humanBytes } from './sizes.js';
 
 export interface StageRow {
   stage: string;
@@ -20,8 +21,9 @@ export interface StageRow {
   crates: Record<string, number>;
   /** A cache import that found nothing (BuildKit carries on without it): the first run, or an expired cache. */
   missed?: boolean;
-  /** Cache export: the layers it wrote. */
+  /** Cache export: the layers it wrote, and the size of the exported cache when it can be read. */
   layersWritten?: number;
+  exportedBytes?: number;
 }
 
 export interface StepName {
@@ -126,7 +128,10 @@ export function stageRows(p: BuildProgress, generated: boolean): StageRow[] {
 export function cacheState(r: StageRow): string {
   if (r.failed) return 'failed';
   if (r.missed) return 'nothing to import';
-  if (r.layersWritten !== undefined) return `${r.layersWritten} layer${r.layersWritten === 1 ? '' : 's'} written`;
+  if (r.layersWritten !== undefined) {
+    const size = r.exportedBytes !== undefined ? `, cache ${humanBytes(r.exportedBytes)}` : '';
+    return `${r.layersWritten} layer${r.layersWritten === 1 ? '' : 's'} written${size}`;
+  }
   if (r.steps === 0) return '';
   if (r.notRun === r.steps) return 'not run';
   if (r.cached === r.steps) return 'cached';
