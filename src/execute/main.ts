@@ -23,7 +23,7 @@ import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '..
 import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, exportedCacheBytes, imageSizes, runLogin, runQemu } from './steps.js';
+import { explainBuildFailure, exportedCacheBytes, imageSizes, resolveImage, runLogin, runQemu } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -52,15 +52,20 @@ function maskBuildLine(line: string): string {
   return maskSignedUrls(line);
 }
 
-/** The image the push replaces, in flight while other steps run; never fails the build. */
-function readPrevious(docker: DockerRunner, ref: string, platform: string): Promise<PreviousImage | undefined> {
-  return imageSizes(docker, ref, platform, true).then(
-    (s) => ({ ref, sizes: s?.sizes }),
-    (e: unknown) => {
+/**
+ * The image the push replaces, never failing the build. Two halves: the tag's manifest must be read
+ * before the push moves the tag (`resolved`, awaited before the build starts); its platform
+ * manifests are read by digest, which a push cannot change, while the build runs (`sizes`).
+ */
+function readPrevious(docker: DockerRunner, ref: string, platform: string): { resolved: Promise<unknown>; image: Promise<PreviousImage | undefined> } {
+  const head = resolveImage(docker, ref, platform, true);
+  const image = head
+    .then(async (h) => ({ ref, sizes: h ? await h.sizes : undefined }))
+    .catch((e: unknown) => {
       core.info(`Could not read ${ref} for the size change: ${errorMessage(e)}`);
       return undefined;
-    },
-  );
+    });
+  return { resolved: head.catch(() => undefined), image };
 }
 
 /** Dockerfile check warnings as annotations; a committed Dockerfile gets its file and line. */
@@ -111,7 +116,7 @@ export async function runMain(): Promise<void> {
 
   let metadata = '{}';
   let cacheHit = false;
-  let previous: Promise<PreviousImage | undefined> | undefined;
+  let previous: ReturnType<typeof readPrevious> | undefined;
   // A plain (single-platform) manifest does not name its platform; the plan does.
   const onePlatform = plan.platforms.length === 1 ? (plan.platforms[0] ?? 'image') : 'image';
   for (const cmd of plan.commands) {
@@ -135,7 +140,7 @@ export async function runMain(): Promise<void> {
         saveMainState(state);
         break;
       case 'previous':
-        // Read while the cache mounts are restored; awaited before anything is pushed.
+        // Read while the cache mounts are restored; the tag is resolved before anything is pushed.
         previous = readPrevious(docker, cmd.argv[4] ?? '', onePlatform);
         break;
       case 'build': {
@@ -155,7 +160,7 @@ export async function runMain(): Promise<void> {
           saveMainState(state);
         }
         report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
-        if (previous) report.previous = await previous;
+        if (previous) await previous.resolved;
         const t0 = Date.now();
         const progress = new ProgressReader();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
@@ -166,6 +171,7 @@ export async function runMain(): Promise<void> {
         };
         const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, echo, allowFailure: true }).finally(() => core.endGroup());
         report.buildSeconds = (Date.now() - t0) / 1000;
+        if (previous) report.previous = await previous.image;
         const built = progress.result();
         report.stages = stageRows(built, plan.dockerfile.generated);
         report.warnings = built.warnings;
@@ -188,7 +194,7 @@ export async function runMain(): Promise<void> {
         break;
       }
       case 'merge':
-        if (previous) report.previous = await previous;
+        if (previous) report.previous = await previous.image;
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
       case 'inspect': {
