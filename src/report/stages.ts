@@ -133,10 +133,13 @@ export function cacheState(r: StageRow): string {
     return `${r.layersWritten} layer${r.layersWritten === 1 ? '' : 's'} written${size}`;
   }
   if (r.steps === 0) return '';
-  if (r.notRun === r.steps) return 'not run';
-  if (r.cached === r.steps) return 'cached';
-  if (r.cached === 0) return 'built';
-  return `partly cached (${r.cached}/${r.steps})`;
+  // Steps cancelled by another step's failure say nothing about the cache: judge the ones that ran.
+  const ran = r.steps - r.notRun;
+  if (ran === 0) return 'not run';
+  const skipped = r.notRun ? `, ${r.notRun} not run` : '';
+  if (r.cached === ran) return `cached${skipped}`;
+  if (r.cached === 0) return `built${skipped}`;
+  return `partly cached (${r.cached}/${ran})${skipped}`;
 }
 
 export interface BuildFailure {

@@ -71,11 +71,21 @@ describe('stage rows from recorded engine builds', () => {
     expect(rows.map((r) => r.stage)).toContain('cache import');
   });
 
-  test('failure: build failed, the other platform\'s steps never ran', () => {
+  test('failure: build failed, the other platform\'s steps cancelled or never run', () => {
     const rows = stageRows(parseProgress(fixture('cargo-error-lint-warning')), true);
-    expect(cacheState(row('cook', rows))).toBe('cached');
+    // arm64 (under QEMU) was still in its planner when amd64's build failed: its cook never ran.
+    expect(cacheState(row('cook', rows))).toBe('cached, 2 not run');
     expect(cacheState(row('build', rows))).toBe('failed');
     expect(cacheState(row('runtime', rows))).toBe('not run');
+    expect(row('planner', rows).failed).toBe(false); // cancelled (exit code 137: context canceled), not the cause
+  });
+
+  test('real Rust, cold: cargo compiled every crate in cook and only the workspace crates in build', () => {
+    const rows = stageRows(parseProgress(fixture('rust-cold')), true);
+    expect(row('cook', rows).crates).toEqual({ '': 27 });
+    expect(row('build', rows).crates).toEqual({ '': 2 });
+    expect(cacheState(row('cook', rows))).toBe('built');
+    expect(row('cook', rows).seconds).toBeGreaterThan(row('build', rows).seconds);
   });
 
   test('crates compiled are counted per stage and platform', () => {
@@ -102,6 +112,15 @@ describe('failures a person can act on', () => {
     expect(f).toMatchObject({ stage: 'build', platform: 'linux/amd64' });
     expect(f!.step).toMatch(/^\[linux\/amd64 builder 4\/4\] RUN cargo build/);
     expect(f!.lines).toEqual(['error: no bin target named `nope` in the workspace', 'note: this is the muslrust-chef STAND-IN cargo of the engine tests, not real cargo']);
+  });
+
+  test('real Rust: rustc\'s error from its first line to cargo\'s `could not compile`', () => {
+    const f = buildFailure(parseProgress(fixture('rust-compile-error')), true)!;
+    expect(f.stage).toBe('build');
+    expect(f.lines[0]).toBe('error[E0425]: cannot find value `argz` in this scope');
+    expect(f.lines[1]).toBe('  --> crates/app/src/main.rs:26:39');
+    expect(f.lines[f.lines.length - 1]).toBe('error: could not compile `app` (bin "app") due to 1 previous error');
+    expect(f.lines).not.toContain('   Compiling app v0.1.0 (/volume/crates/app)');
   });
 
   test('a successful build has no failure', () => {

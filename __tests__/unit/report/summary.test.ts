@@ -89,6 +89,12 @@ describe('job summary', () => {
   });
 });
 
+test('real Rust, cold: the crates cargo compiled, per stage, at a glance', () => {
+  const md = renderSummary(plan(), report({ sizes: [amd], stages: stageRows(parseProgress(fixture('rust-cold')), true) }));
+  expect(visible(md)).toMatch(/cook [\d.]+ (s|min [\d]+ s) \(built, 27 crates\) · build [\d.]+ s \(built, 2 crates\)/);
+  expect(md).toMatch(/^\| cook \| [^|]+ \| built \| 27 \|$/m);
+});
+
 describe('cache-mount restore line', () => {
   test.each<[MountsRestore, string]>([
     [{ hit: true, matchedKey: 'k1', level: 'exact', files: 12034, bytes: 325_000_000, seconds: 9.44, loaded: true }, 'Cache mounts: exact hit `k1`: 12,034 files, 309.9 MiB in 9.4 s'],
