@@ -118,7 +118,8 @@ export function stageRows(p: BuildProgress, generated: boolean): StageRow[] {
       row.crates[plat] = (row.crates[plat] ?? 0) + v.compiled;
     }
   }
-  const at = (r: { first: number; firstFrom: number }): number => (r.first === Infinity ? r.firstFrom : r.first);
+  // A stage whose steps never ran (cancelled by a failure) goes last, not where its base was pulled.
+  const at = (r: { first: number; firstFrom: number; steps: number }): number => (r.first !== Infinity ? r.first : r.steps > 0 ? Infinity : r.firstFrom);
   return [...rows.values()]
     .sort((a, b) => at(a) - at(b))
     .map((r): StageRow => ({ stage: r.stage, seconds: unionMs(r.spans) / 1000, steps: r.steps, cached: r.cached, failed: r.failed, notRun: r.notRun, crates: r.crates, ...(r.missed ? { missed: true } : {}), ...(r.layersWritten !== undefined ? { layersWritten: r.layersWritten } : {}) }));
@@ -153,8 +154,9 @@ export interface BuildFailure {
   lines: string[];
 }
 
-// cargo's `error:` / `error[E0425]:`, or the project's scripts' failures (their warnings are not errors).
-const ERROR_START = /^error(\[E\d+\])?:|^muslrust-chef-[a-z-]+: (?!warning:)/;
+// cargo's `error:` / `error[E0425]:`, or the project's scripts' failures.
+// locate's own report (`X -> /out/bin: N bytes`) and warnings are not errors; its other lines are.
+const ERROR_START = /^error(\[E\d+\])?:|^muslrust-chef-check-static: |^muslrust-chef-locate: (?!warning:)(?!.* -> )/;
 
 /** The lines a person needs: from the first error on (head and tail when long), else the log's tail. */
 export function errorExcerpt(log: readonly string[], max = 25): string[] {

@@ -77,6 +77,7 @@ describe('stage rows from recorded engine builds', () => {
     expect(cacheState(row('cook', rows))).toBe('cached, 2 not run');
     expect(cacheState(row('build', rows))).toBe('failed');
     expect(cacheState(row('runtime', rows))).toBe('not run');
+    expect(rows[rows.length - 1]!.stage).toBe('runtime'); // never ran: last, though its base was pulled first
     expect(row('planner', rows).failed).toBe(false); // cancelled (exit code 137: context canceled), not the cause
   });
 
@@ -141,7 +142,8 @@ describe('failures a person can act on', () => {
   ];
   test.each<[string, string[], string[]]>([
     ['cargo: from the first error on', cargo, cargo.slice(1, 9)],
-    ['the static check, not the locate warning before it', ['muslrust-chef-locate: warning: strip not found', '/out/hello: copied', 'muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib/ld.so)'], ['muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib/ld.so)']],
+    ['the static check, not locate\'s warning and report before it (as the engine printed them)', ['muslrust-chef-locate: warning: strip not found', 'muslrust-chef-locate: ./target/x86_64-unknown-linux-musl/release/hello -> /out/hello: 27792 bytes (not stripped)', 'muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib/ld.so)'], ['muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib/ld.so)']],
+    ['locate failing', ['muslrust-chef-locate: no binary hello under target/'], ['muslrust-chef-locate: no binary hello under target/']],
     ['no error line: the log\'s last 15 lines', Array.from({ length: 20 }, (_, i) => `line ${i}`), Array.from({ length: 15 }, (_, i) => `line ${i + 5}`)],
   ])('excerpt: %s', (_name, log, want) => expect(errorExcerpt(log)).toEqual(want));
 
