@@ -17,12 +17,13 @@ describe('bundled action: job summary', () => {
     const { main } = r.mainAndPost(base);
     expect(main.code).toBe(0);
     const inspects = r.calls().map((c) => c.argv.join(' ')).filter((c) => c.includes('imagetools inspect') || c.includes('buildx build'));
-    // The replaced tag is resolved before the build (the push moves it); its platform manifests are
-    // read by digest (immutable) alongside; the pushed index by its digest after the build.
+    // The replaced tag and its platform manifests are read before the build (the push moves the
+    // tag); the pushed index by its digest after it.
     expect(inspects[0]).toBe('docker buildx imagetools inspect 127.0.0.1:5000/hello:latest --raw');
     const build = inspects.findIndex((c) => /^docker buildx build .*--progress=rawjson /.test(c));
     const pushed = inspects.indexOf(`docker buildx imagetools inspect 127.0.0.1:5000/hello@sha256:${'a'.repeat(64)} --raw`);
     expect(build).toBeGreaterThan(0);
+    expect(build).toBe(3);
     expect(pushed).toBeGreaterThan(build);
     expect(inspects.filter((c) => /@sha256:[bc]{64} --raw$/.test(c))).toHaveLength(4); // two platforms, twice
     expect(inspects).toHaveLength(7);

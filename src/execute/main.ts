@@ -23,7 +23,7 @@ import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '..
 import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
-import { explainBuildFailure, exportedCacheBytes, imageSizes, resolveImage, runLogin, runQemu } from './steps.js';
+import { explainBuildFailure, exportedCacheBytes, imageSizes, runLogin, runQemu } from './steps.js';
 
 function logPlan(plan: Plan, inputs: Inputs): void {
   core.startGroup('Cache key');
@@ -53,19 +53,18 @@ function maskBuildLine(line: string): string {
 }
 
 /**
- * The image the push replaces, never failing the build. Two halves: the tag's manifest must be read
- * before the push moves the tag (`resolved`, awaited before the build starts); its platform
- * manifests are read by digest, which a push cannot change, while the build runs (`sizes`).
+ * The image the push replaces, in flight while other steps run (the cache restore); never fails the
+ * build. Awaited whole before the build: the push moves the tag, and the log of registry calls stays
+ * in one order (the platform reads could overlap the build, but ~0.3 s is not worth a racy log).
  */
-function readPrevious(docker: DockerRunner, ref: string, platform: string): { resolved: Promise<unknown>; image: Promise<PreviousImage | undefined> } {
-  const head = resolveImage(docker, ref, platform, true);
-  const image = head
-    .then(async (h) => ({ ref, sizes: h ? await h.sizes : undefined }))
-    .catch((e: unknown) => {
+function readPrevious(docker: DockerRunner, ref: string, platform: string): Promise<PreviousImage | undefined> {
+  return imageSizes(docker, ref, platform, true).then(
+    (s) => ({ ref, sizes: s?.sizes }),
+    (e: unknown) => {
       core.info(`Could not read ${ref} for the size change: ${errorMessage(e)}`);
       return undefined;
-    });
-  return { resolved: head.catch(() => undefined), image };
+    },
+  );
 }
 
 /** Dockerfile check warnings as annotations; a committed Dockerfile gets its file and line. */
@@ -116,7 +115,7 @@ export async function runMain(): Promise<void> {
 
   let metadata = '{}';
   let cacheHit = false;
-  let previous: ReturnType<typeof readPrevious> | undefined;
+  let previous: Promise<PreviousImage | undefined> | undefined;
   // A plain (single-platform) manifest does not name its platform; the plan does.
   const onePlatform = plan.platforms.length === 1 ? (plan.platforms[0] ?? 'image') : 'image';
   for (const cmd of plan.commands) {
@@ -140,7 +139,7 @@ export async function runMain(): Promise<void> {
         saveMainState(state);
         break;
       case 'previous':
-        // Read while the cache mounts are restored; the tag is resolved before anything is pushed.
+        // Read while the cache mounts are restored; awaited before anything is pushed.
         previous = readPrevious(docker, cmd.argv[4] ?? '', onePlatform);
         break;
       case 'build': {
@@ -160,7 +159,7 @@ export async function runMain(): Promise<void> {
           saveMainState(state);
         }
         report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
-        if (previous) await previous.resolved;
+        if (previous) report.previous = await previous;
         const t0 = Date.now();
         const progress = new ProgressReader();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
@@ -171,7 +170,6 @@ export async function runMain(): Promise<void> {
         };
         const res = await docker.run(cmd.argv, { context: 'build', mask: maskBuildLine, echo, allowFailure: true }).finally(() => core.endGroup());
         report.buildSeconds = (Date.now() - t0) / 1000;
-        if (previous) report.previous = await previous.image;
         const built = progress.result();
         report.stages = stageRows(built, plan.dockerfile.generated);
         report.warnings = built.warnings;
@@ -194,7 +192,7 @@ export async function runMain(): Promise<void> {
         break;
       }
       case 'merge':
-        if (previous) report.previous = await previous.image;
+        if (previous) report.previous = await previous;
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
       case 'inspect': {

@@ -59,26 +59,16 @@ const PUSH_FAILURE = /failed to push|failed commit on ref|unexpected status from
  * (it is in the config blob, not the manifest). Undefined when `optional` and the ref does not exist.
  */
 export async function imageSizes(docker: DockerRunner, ref: string, platform: string, optional = false): Promise<ImageSizes | undefined> {
-  const head = await resolveImage(docker, ref, platform, optional);
-  return head && { ref, digest: head.digest, sizes: await head.sizes };
-}
-
-/**
- * The first half of imageSizes: the ref resolved to its manifest (what a push may move), with the
- * per-platform reads by digest still in flight (immutable, so they may finish after a push).
- */
-export async function resolveImage(docker: DockerRunner, ref: string, platform: string, optional: boolean): Promise<{ digest: string; sizes: Promise<PlatformSize[]> } | undefined> {
   const raw = await inspectRaw(docker, ref, optional);
   if (raw === undefined) return undefined;
   const doc = parseManifest(raw);
   const digest = `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
-  if (!isIndex(doc)) return { digest, sizes: Promise.resolve([sizeOf(platform, digest, doc)]) };
+  if (!isIndex(doc)) return { ref, digest, sizes: [sizeOf(platform, digest, doc)] };
   const name = ref.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^/:]+$/, '');
-  const sizes = Promise.all(
+  const sizes = await Promise.all(
     platformManifests(doc).map(async (m) => sizeOf(m.platform, m.digest, parseManifest((await inspectRaw(docker, `${name}@${m.digest}`, false)) ?? '{}'))),
   );
-  sizes.catch(() => undefined); // awaited later; keep it from being an unhandled rejection meanwhile
-  return { digest, sizes };
+  return { ref, digest, sizes };
 }
 
 export interface ImageSizes {
