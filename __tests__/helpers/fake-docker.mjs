@@ -8,6 +8,10 @@
 // $FAKE_CREDENTIAL_STORE: a JSON file standing in for the OS keychain behind a credential helper. As in
 // docker's configfile.GetCredentialsStore, login/logout use the helper named by credHelpers[key] (when
 // the key exists, even as "") or else credsStore, and the config file only when that is empty.
+// A successful `buildx build --progress=rawjson` replays $FAKE_BUILDX_PROGRESS (default: the real engine's
+// recorded two-platform push, test/fixtures/rawjson/multi-platform-push.jsonl) on stderr, as buildx does.
+// `imagetools inspect REF --raw` answers an index of two platforms (REF:missing = no such tag); a
+// platform manifest (@sha256:b…, @sha256:c…) has two layers. Sizes and digests are made up.
 import fs from 'node:fs';
 import path from 'node:path';
 import { depV0, makeElf } from './elf.mjs';
@@ -110,9 +114,16 @@ if (args[0] === 'buildx' && args[1] === 'version') {
       fs.writeFileSync(path.join(dir, 'serde-1.0.0.crate'), `fake crate for ${plat}\n`);
     }
   }
-  process.stderr.write('#1 [internal] load build definition from Dockerfile\n#20 DONE 0.1s\n');
+  if (args.includes('--progress=rawjson')) {
+    const here = path.dirname(new URL(import.meta.url).pathname);
+    const rec = process.env.FAKE_BUILDX_PROGRESS || path.join(here, '..', '..', 'test', 'fixtures', 'rawjson', 'multi-platform-push.jsonl');
+    process.stderr.write(fs.readFileSync(rec, 'utf8'));
+  } else {
+    process.stderr.write('#1 [internal] load build definition from Dockerfile\n#20 DONE 0.1s\n');
+  }
 } else if (args[0] === 'buildx' && args[1] === 'imagetools' && args[2] === 'inspect') {
   const ref = args[3];
+  if (ref.endsWith(':missing')) fail(`ERROR: ${ref}: not found\n`);
   if (args.includes('--raw')) {
     if (ref.includes('@sha256:b') || ref.includes('@sha256:c')) {
       process.stdout.write(JSON.stringify({ layers: [{ size: 700000 }, { size: 1300000 }] }));

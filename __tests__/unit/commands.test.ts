@@ -1,6 +1,7 @@
 import { builderCommands } from '../../src/plan/builder.js';
-import { buildCommand, loginCommand, mergeCommand, qemuCommand, type BuildArgvOptions } from '../../src/plan/commands.js';
+import { buildCommand, DIGEST_PLACEHOLDER, loginCommand, mergeCommand, qemuCommand, type BuildArgvOptions } from '../../src/plan/commands.js';
 import { parseImage } from '../../src/plan/image-ref.js';
+import { helloPlan } from '../helpers/plan.js';
 
 const img = parseImage('image', 'org/app');
 const base: BuildArgvOptions = {
@@ -11,11 +12,11 @@ const base: BuildArgvOptions = {
 
 describe('argv builders', () => {
   test.each<[Partial<BuildArgvOptions>, string[]]>([
-    [{}, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--tag', 'org/app:1.0', '--tag', 'org/app:latest', '--label', 'org.opencontainers.image.version=1.0', '--provenance=false', '--sbom=false', '--cache-from', 'type=gha,scope=x', '--metadata-file', '/t/m.json', '--push', '/ws']],
-    [{ push: false, platforms: ['linux/amd64'], tags: [], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64', '--provenance=false', '--sbom=false', '--metadata-file', '/t/m.json', '--load', '/ws']],
-    [{ push: false, tags: [], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--provenance=false', '--sbom=false', '--metadata-file', '/t/m.json', '/ws']],
-    [{ pushByDigest: true, platforms: ['linux/arm64'], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/arm64', '--provenance=false', '--sbom=false', '--metadata-file', '/t/m.json', '--output', 'type=image,name=org/app,push-by-digest=true,name-canonical=true,push=true', '/ws']],
-    [{ provenance: 'max', sbom: true, tags: [], labels: {}, cacheArgs: [], buildArgs: [['A', 'x y;$(z)']], buildContexts: { s: '/a/s' } }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--build-context', 's=/a/s', '--build-arg', 'A=x y;$(z)', '--provenance=mode=max', '--sbom=true', '--metadata-file', '/t/m.json', '--push', '/ws']],
+    [{}, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--tag', 'org/app:1.0', '--tag', 'org/app:latest', '--label', 'org.opencontainers.image.version=1.0', '--provenance=false', '--sbom=false', '--cache-from', 'type=gha,scope=x', '--progress=rawjson', '--metadata-file', '/t/m.json', '--push', '/ws']],
+    [{ push: false, platforms: ['linux/amd64'], tags: [], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64', '--provenance=false', '--sbom=false', '--progress=rawjson', '--metadata-file', '/t/m.json', '--load', '/ws']],
+    [{ push: false, tags: [], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--provenance=false', '--sbom=false', '--progress=rawjson', '--metadata-file', '/t/m.json', '/ws']],
+    [{ pushByDigest: true, platforms: ['linux/arm64'], labels: {}, cacheArgs: [] }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/arm64', '--provenance=false', '--sbom=false', '--progress=rawjson', '--metadata-file', '/t/m.json', '--output', 'type=image,name=org/app,push-by-digest=true,name-canonical=true,push=true', '/ws']],
+    [{ provenance: 'max', sbom: true, tags: [], labels: {}, cacheArgs: [], buildArgs: [['A', 'x y;$(z)']], buildContexts: { s: '/a/s' } }, ['docker', 'buildx', 'build', '--builder', 'b1', '--file', '/t/Dockerfile', '--platform', 'linux/amd64,linux/arm64', '--build-context', 's=/a/s', '--build-arg', 'A=x y;$(z)', '--provenance=mode=max', '--sbom=true', '--progress=rawjson', '--metadata-file', '/t/m.json', '--push', '/ws']],
   ])('build %#', (over, argv) => {
     expect(buildCommand({ ...base, ...over }).argv).toEqual(argv);
   });
@@ -46,5 +47,35 @@ describe('argv builders', () => {
     expect(mergeCommand({ tags: ['org/app:1', 'org/app:latest'], image: img, digests: [d1, d2] }).argv).toEqual([
       'docker', 'buildx', 'imagetools', 'create', '--tag', 'org/app:1', '--tag', 'org/app:latest', `org/app@${d1}`, `org/app@${d2}`,
     ]);
+  });
+});
+
+describe('registry reads around the push (sizes and their change)', () => {
+  const ids = (p: ReturnType<typeof helloPlan>) => p.commands.map((c) => c.id);
+  const argvOf = (p: ReturnType<typeof helloPlan>, id: string) => p.commands.find((c) => c.id === id)?.argv;
+
+  test('build and push: the replaced tag is read before the build, the pushed digest after', () => {
+    const p = helloPlan();
+    expect(ids(p)).toEqual(['buildx-version', 'builder-create', 'previous', 'build', 'inspect']);
+    expect(argvOf(p, 'previous')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '127.0.0.1:5000/hello:latest', '--raw']);
+    expect(argvOf(p, 'inspect')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', `127.0.0.1:5000/hello@${DIGEST_PLACEHOLDER}`, '--raw']);
+  });
+
+  test('a branch build compares with the branch tag', () => {
+    expect(argvOf(helloPlan({}, { GITHUB_REF: 'refs/heads/main' }), 'previous')?.[4]).toBe('127.0.0.1:5000/hello:main');
+  });
+
+  test('push by digest replaces no tag: sizes only', () => {
+    expect(ids(helloPlan({ 'push-by-digest': 'true' }))).toEqual(['buildx-version', 'builder-create', 'build', 'inspect']);
+  });
+
+  test('merge: previous before the merge, the new list read by its first tag', () => {
+    const p = helloPlan({ mode: 'merge', digests: `sha256:${'1'.repeat(64)}`, platforms: 'linux/amd64,linux/arm64' });
+    expect(ids(p)).toEqual(['buildx-version', 'builder-create', 'previous', 'merge', 'inspect']);
+    expect(argvOf(p, 'inspect')?.[4]).toBe('127.0.0.1:5000/hello:1.2.3');
+  });
+
+  test('no push: no registry reads at all', () => {
+    expect(ids(helloPlan({ push: 'false' }))).toEqual(['buildx-version', 'builder-create', 'build']);
   });
 });

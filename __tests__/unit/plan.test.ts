@@ -36,17 +36,17 @@ const ids_ = (p: ReturnType<typeof plan>) => p.commands.map((c) => c.id);
 
 describe('buildPlan (pure)', () => {
   test.each<[string, Partial<RawInputs>, Partial<PlanIds>, string[]]>([
-    ['both platforms on amd64: arm64 cross-compiled, no QEMU', {}, {}, ['buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['cross: false keeps QEMU for arm64', { cross: 'false' }, {}, ['qemu', 'buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['native arm64 runner, cross: false: QEMU for amd64', { cross: 'false' }, { native: 'linux/arm64' }, ['qemu', 'buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['remote engine: QEMU on this runner would not reach it', { cross: 'false', driver: 'remote', endpoint: 'tcp://bk:1234' }, {}, ['buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['an appended node: created, appended, booted', { append: '- name: arm\n  endpoint: tcp://arm:1234\n  platforms: linux/arm64' }, {}, ['buildx-version', 'builder-create', 'builder-append', 'builder-boot', 'build', 'sbom', 'inspect']],
-    ['one native platform: no QEMU', { platforms: 'linux/amd64' }, {}, ['buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['qemu: false never installs', { qemu: 'false' }, {}, ['buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['driver docker: no builder to create', { platforms: 'linux/amd64', driver: 'docker' }, {}, ['buildx-version', 'build', 'sbom', 'inspect']],
+    ['both platforms on amd64: arm64 cross-compiled, no QEMU', {}, {}, ['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['cross: false keeps QEMU for arm64', { cross: 'false' }, {}, ['qemu', 'buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['native arm64 runner, cross: false: QEMU for amd64', { cross: 'false' }, { native: 'linux/arm64' }, ['qemu', 'buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['remote engine: QEMU on this runner would not reach it', { cross: 'false', driver: 'remote', endpoint: 'tcp://bk:1234' }, {}, ['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['an appended node: created, appended, booted', { append: '- name: arm\n  endpoint: tcp://arm:1234\n  platforms: linux/arm64' }, {}, ['buildx-version', 'builder-create', 'builder-append', 'builder-boot', 'previous', 'build', 'sbom', 'inspect']],
+    ['one native platform: no QEMU', { platforms: 'linux/amd64' }, {}, ['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['qemu: false never installs', { qemu: 'false' }, {}, ['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['driver docker: no builder to create', { platforms: 'linux/amd64', driver: 'docker' }, {}, ['buildx-version', 'previous', 'build', 'sbom', 'inspect']],
     ['push: false has nothing to inspect', { platforms: 'linux/amd64', push: 'false' }, {}, ['buildx-version', 'builder-create', 'build', 'sbom']],
-    ['credentials: the login comes first, before anything is pulled', { username: 'u', password: 'p' }, {}, ['login', 'qemu', 'buildx-version', 'builder-create', 'build', 'sbom', 'inspect']],
-    ['merge mode: buildx is checked, no builder is created', { mode: 'merge', digests: `sha256:${'a'.repeat(64)}` }, {}, ['buildx-version', 'merge', 'inspect']],
+    ['credentials: the login comes first, before anything is pulled', { username: 'u', password: 'p' }, {}, ['login', 'qemu', 'buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['merge mode: buildx is checked, no builder is created', { mode: 'merge', digests: `sha256:${'a'.repeat(64)}` }, {}, ['buildx-version', 'previous', 'merge', 'inspect']],
   ])('%s', (_name, over, idsOver, want) => {
     expect(ids_(plan(over, ctx(), over.mode === 'merge' ? { context: '/w' } : files, { ...ids, ...idsOver }))).toEqual(want);
   });

@@ -12,6 +12,8 @@ export interface RunOptions {
   context?: string;
   /** Rewrite every output line before it is logged (e.g. hide signed cache URLs). */
   mask?: (line: string) => string;
+  /** Print each output line yourself instead (e.g. render buildx's rawjson progress); output is still captured. */
+  echo?: (line: string) => void;
   cwd?: string;
 }
 
@@ -58,11 +60,12 @@ export class Docker implements DockerRunner {
     let res: exec.ExecOutput;
     try {
       const mask = opts.mask;
+      const echo = opts.echo ?? (mask ? (l: string) => process.stdout.write(`${mask(l)}\n`) : undefined);
       res = await exec.getExecOutput(cmd, args, {
         ignoreReturnCode: true,
-        // With a mask we print the lines ourselves, so nothing unmasked reaches the log.
-        silent: mask ? true : (opts.silent ?? false),
-        listeners: mask && !opts.silent ? { stdline: (l) => process.stdout.write(`${mask(l)}\n`), errline: (l) => process.stdout.write(`${mask(l)}\n`) } : undefined,
+        // With a mask or an echo we print the lines ourselves, so nothing unmasked reaches the log.
+        silent: echo ? true : (opts.silent ?? false),
+        listeners: echo && !opts.silent ? { stdline: echo, errline: echo } : undefined,
         input: opts.stdin !== undefined ? Buffer.from(opts.stdin) : undefined,
         env,
         cwd: opts.cwd,

@@ -7,21 +7,26 @@ import { formatCacheKey } from '../cache/key.js';
 import { mountsArgValue, withMountsArg } from '../cache/mount-spec.js';
 import { restoreCacheMounts, restoreLocalCache } from './cache/persist.js';
 import { readRunContext } from '../read/context.js';
-import { Docker } from './docker.js';
+import { Docker, type DockerRunner } from './docker.js';
+import { errorMessage } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { parseInputs } from '../parse-inputs.js';
 import { readRawInputs } from '../read/raw-inputs.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import { buildPlan, type Plan } from '../plan/index.js';
+import { DIGEST_PLACEHOLDER } from '../plan/commands.js';
 import { describeWays, nativePlatform } from '../plan/platforms.js';
 import { readPlanFiles } from '../read/plan-files.js';
+import { warningAnnotations } from '../report/annotations.js';
 import { readMetadata, setPlanOutputs, setResultOutputs } from '../report/outputs.js';
-import { shellQuote, writeSummary, type RunReport } from '../report/summary.js';
+import { ProgressReader } from '../report/progress.js';
+import { buildFailure, stageRows } from '../report/stages.js';
+import { shellQuote, writeSummary, type PreviousImage, type RunReport } from '../report/summary.js';
 import { markMainStarted, saveMainState, type MainState } from './state.js';
 import { ensureBuildx } from './buildx.js';
 import { hasStoredAuth, prepareDockerConfig } from './docker-config.js';
 import { runQemu } from './qemu.js';
-import { explainBuildFailure, platformSizes, runLogin } from './steps.js';
+import { explainBuildFailure, exportedCacheBytes, imageSizes, runLogin } from './steps.js';
 import { runSigning, writeCrateSboms } from './supply.js';
 
 /** Recorded in the SBOM's tool entry. */
@@ -55,6 +60,30 @@ function logPlan(plan: Plan, inputs: Inputs): void {
 function maskBuildLine(line: string): string {
   for (const sig of signedUrlSecrets(line)) core.setSecret(sig);
   return maskSignedUrls(line);
+}
+
+/**
+ * The image the push replaces, in flight while other steps run (the cache restore); never fails the
+ * build. Awaited whole before the build: the push moves the tag, and the log of registry calls stays
+ * in one order (the platform reads could overlap the build, but ~0.3 s is not worth a racy log).
+ */
+function readPrevious(docker: DockerRunner, ref: string, platform: string): Promise<PreviousImage | undefined> {
+  return imageSizes(docker, ref, platform, true).then(
+    (s) => ({ ref, sizes: s?.sizes }),
+    (e: unknown) => {
+      core.info(`Could not read ${ref} for the size change: ${errorMessage(e)}`);
+      return undefined;
+    },
+  );
+}
+
+/** Dockerfile check warnings as annotations; a committed Dockerfile gets its file and line. */
+function annotate(plan: Plan, warnings: Parameters<typeof warningAnnotations>[0], workspace: string): void {
+  const rel = plan.dockerfile.generated ? undefined : path.relative(workspace, plan.dockerfile.path);
+  for (const a of warningAnnotations(warnings, rel && !rel.startsWith('..') ? rel : undefined)) {
+    const { message, ...props } = a;
+    core.warning(message, props);
+  }
 }
 
 export async function runMain(): Promise<void> {
@@ -96,6 +125,9 @@ export async function runMain(): Promise<void> {
   let metadata = '{}';
   let cacheHit = false;
   const signing: PlannedCommand[] = [];
+  let previous: Promise<PreviousImage | undefined> | undefined;
+  // A plain (single-platform) manifest does not name its platform; the plan does.
+  const onePlatform = plan.platforms.length === 1 ? (plan.platforms[0] ?? 'image') : 'image';
   for (const cmd of plan.commands) {
     switch (cmd.id) {
       case 'qemu':
@@ -122,6 +154,10 @@ export async function runMain(): Promise<void> {
         saveMainState(state);
         break;
       }
+      case 'previous':
+        // Read while the cache mounts are restored; awaited before anything is pushed.
+        previous = readPrevious(docker, cmd.argv[4] ?? '', onePlatform);
+        break;
       case 'build': {
         let argv = cmd.argv;
         if (inputs.cacheMounts) {
@@ -143,18 +179,36 @@ export async function runMain(): Promise<void> {
           saveMainState(state);
         }
         report.cacheNote = [`layers: ${inputs.cache}${inputs.cache === 'none' ? '' : ` (mode ${inputs.cacheMode})`}`, report.cacheNote].filter(Boolean).join('; ');
+        if (previous) report.previous = await previous;
         const t0 = Date.now();
+        const progress = new ProgressReader();
         core.startGroup(`Build ${plan.platforms.join(', ')}`);
-        // Cache errors can print signed blob URLs: their sig= never reaches the log. allowFailure:
-        // explaining a failure (platform, static check) needs buildx's whole output, not its last line.
-        const res = await docker.run(argv, { context: 'build', mask: maskBuildLine, allowFailure: true }).finally(() => core.endGroup());
+        // rawjson progress rendered as a plain-style log; cache errors can print signed blob URLs, so
+        // every printed line is masked. allowFailure: explaining a failure needs buildx's whole output.
+        const echo = (line: string) => {
+          for (const out of progress.push(line)) process.stdout.write(`${maskBuildLine(out)}\n`);
+        };
+        const res = await docker.run(argv, { context: 'build', mask: maskBuildLine, echo, allowFailure: true }).finally(() => core.endGroup());
+        report.buildSeconds = (Date.now() - t0) / 1000;
+        const built = progress.result();
+        report.stages = stageRows(built, plan.dockerfile.generated);
+        report.warnings = built.warnings;
+        annotate(plan, built.warnings, ctx.workspace);
         if (res.exitCode !== 0) {
           // Name what was being pushed: the tags, or the image itself for a push by digest (no tags).
           const refs = !plan.push ? [] : inputs.pushByDigest ? inputs.images.map((i) => `${i.name} (by digest)`) : plan.meta.tags;
-          throw explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), plan.platforms, refs);
+          const found = buildFailure(built, plan.dockerfile.generated);
+          // A single-platform build's steps carry no platform in their names: the plan knows it.
+          const failure = found && !found.platform && plan.platforms.length === 1 ? { ...found, platform: plan.platforms[0] } : found;
+          const err = explainBuildFailure(maskSignedUrls(res.stderr || res.stdout), failure, plan.platforms, refs);
+          report.failure = { stage: 'build', step: 'docker buildx build', error: err.message, lines: [], ...failure, message: err.message };
+          if (inputs.summary) await writeSummary(plan, report);
+          throw err;
         }
-        report.buildSeconds = (Date.now() - t0) / 1000;
         if (fs.existsSync(plan.metadataFile)) metadata = fs.readFileSync(plan.metadataFile, 'utf8');
+        const exportRow = report.stages.find((r) => r.stage === 'cache export');
+        if (exportRow) exportRow.exportedBytes = await exportedCacheBytes(docker, cmd.argv, metadata);
+        if (!plan.push) report.sizesNote = 'not pushed, so the registry has none (push is off for this event)';
         break;
       }
       case 'sbom': {
@@ -171,13 +225,22 @@ export async function runMain(): Promise<void> {
         signing.push(cmd);
         break;
       case 'merge':
+        if (previous) report.previous = await previous;
         await core.group('Merge', () => docker.run(cmd.argv, { context: 'creating the manifest list' }));
         break;
       case 'inspect': {
-        const ref = cmd.argv[4] ?? '';
-        const r = await platformSizes(docker, ref);
-        report.sizes = r.sizes;
-        report.digest = r.digest;
+        let ref = cmd.argv[4] ?? '';
+        if (ref.endsWith(DIGEST_PLACEHOLDER)) {
+          const digest = readMetadata(metadata).digest;
+          if (!digest) {
+            report.sizesNote = 'buildx reported no digest in its metadata file';
+            break;
+          }
+          ref = ref.replace(DIGEST_PLACEHOLDER, digest);
+        }
+        const r = await imageSizes(docker, ref, onePlatform);
+        report.sizes = r?.sizes ?? [];
+        report.digest = r?.digest;
         break;
       }
     }

@@ -1,8 +1,12 @@
 import * as core from '@actions/core';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { lastErrorLine, type DockerRunner } from './docker.js';
 import { DockerError } from '../errors.js';
 import type { PlannedCommand } from '../plan/commands.js';
-import type { PlatformSize } from '../report/summary.js';
+import { isIndex, parseManifest, platformManifests, sizeOf, type PlatformSize } from '../report/sizes.js';
+import type { BuildFailure } from '../report/stages.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,55 +39,91 @@ export async function runLogin(docker: DockerRunner, cmd: PlannedCommand, passwo
 const PUSH_FAILURE = /failed to push|failed commit on ref|unexpected status from (?:PUT|POST|PATCH) request|push access denied/i;
 
 /**
- * Say what failed and for which platform, from buildx's whole output: its last line rarely names
- * the platform, but the step block BuildKit quotes (` > [linux/arm64 builder 6/6] RUN …:`) does, and
- * the static check prints its verdict inside the step's log. A pull that is denied is not a push.
- * `refs` are what was being pushed (empty when the build does not push).
+ * Sizes of a pushed image, read back from the registry with as few round trips as the sizes need:
+ * one `imagetools inspect --raw` of the ref (a single-platform push is a plain manifest: that is all),
+ * plus one per platform manifest of an index, in parallel. The digest is the sha256 of the raw
+ * manifest, so no second inspect is needed for it. `platform` names a plain manifest's platform
+ * (it is in the config blob, not the manifest). Undefined when `optional` and the ref does not exist.
  */
-export function explainBuildFailure(output: string, platforms: readonly string[], refs: readonly string[]): Error {
-  const detail = lastErrorLine(output);
-  const plat = [...output.matchAll(/^\s*> \[(linux\/[a-z0-9]+)[\] ]/gm)].pop()?.[1];
-  const where = ` for ${plat ?? platforms.join(', ')}`;
-  if (refs.length > 0 && PUSH_FAILURE.test(detail)) return new Error(`Pushing ${refs.join(', ')}${where} failed: ${detail}`);
-  const why = staticCheckLine(output);
-  const err = `docker buildx build${where} failed: ${detail}`;
-  return new Error(why ? `Static check failed: ${why.replace(/\.+$/, '')}. ${err}` : err);
+export async function imageSizes(docker: DockerRunner, ref: string, platform: string, optional = false): Promise<ImageSizes | undefined> {
+  const raw = await inspectRaw(docker, ref, optional);
+  if (raw === undefined) return undefined;
+  const doc = parseManifest(raw);
+  const digest = `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
+  if (!isIndex(doc)) return { ref, digest, sizes: [sizeOf(platform, digest, doc)] };
+  const name = ref.replace(/@sha256:[a-f0-9]+$/, '').replace(/:[^/:]+$/, '');
+  const sizes = await Promise.all(
+    platformManifests(doc).map(async (m) => sizeOf(m.platform, m.digest, parseManifest((await inspectRaw(docker, `${name}@${m.digest}`, false)) ?? '{}'))),
+  );
+  return { ref, digest, sizes };
 }
 
-/** Pull the static-check verdict out of BuildKit's progress output. */
-export function staticCheckLine(output: string): string | undefined {
-  const m = /(\S+ is dynamically linked[^\n]*)/.exec(output) ?? /(muslrust-chef-check-static:[^\n]*)/.exec(output);
-  return m?.[1]?.trim();
-}
-
-interface Descriptor {
+export interface ImageSizes {
+  ref: string;
+  /** Digest of the manifest or index `ref` resolved to. */
   digest: string;
-  size: number;
-  platform?: { os: string; architecture: string; variant?: string };
+  sizes: PlatformSize[];
 }
 
-/** Per-platform compressed sizes of a pushed image index, through `imagetools inspect --raw`. */
-export async function platformSizes(docker: DockerRunner, ref: string): Promise<{ digest?: string; sizes: PlatformSize[] }> {
-  const name = ref.replace(/:[^/:]+$/, '');
-  const idx = JSON.parse((await docker.run(['docker', 'buildx', 'imagetools', 'inspect', ref, '--raw'], { silent: true })).stdout) as { manifests?: Descriptor[]; layers?: Descriptor[] };
-  const sizes: PlatformSize[] = [];
-  for (const m of idx.manifests ?? []) {
-    if (!m.platform || m.platform.os === 'unknown') continue; // attestation manifests
-    const man = JSON.parse((await docker.run(['docker', 'buildx', 'imagetools', 'inspect', `${name}@${m.digest}`, '--raw'], { silent: true })).stdout) as { layers?: Descriptor[] };
-    const layers = man.layers ?? [];
-    sizes.push({
-      platform: `${m.platform.os}/${m.platform.architecture}${m.platform.variant ? `/${m.platform.variant}` : ''}`,
-      digest: m.digest,
-      bytes: layers.reduce((a, l) => a + l.size, 0),
-      lastLayer: layers[layers.length - 1]?.size ?? 0,
-    });
+async function inspectRaw(docker: DockerRunner, ref: string, optional: boolean): Promise<string | undefined> {
+  const r = await docker.run(['docker', 'buildx', 'imagetools', 'inspect', ref, '--raw'], { silent: true, allowFailure: optional, context: `reading the manifest of ${ref}` });
+  if (r.exitCode !== 0) return undefined;
+  // buildx prints the registry's bytes plus a newline: the bytes are what the digest covers.
+  return r.stdout.replace(/\n$/, '');
+}
+
+/**
+ * Say what failed, where and why, from BuildKit's own progress: the failing step names its stage and
+ * platform, and its log holds cargo's error (or the static check's verdict), which matters more than
+ * BuildKit's `process … did not complete successfully` wrapper. A pull that is denied is not a push.
+ * `output` is buildx's stderr (its non-JSON lines carry the final `ERROR:`); `refs` are what was
+ * being pushed (empty when the build does not push). The message becomes the step's error annotation.
+ */
+export function explainBuildFailure(output: string, failure: BuildFailure | undefined, platforms: readonly string[], refs: readonly string[]): Error {
+  const detail = lastErrorLine(output.split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+  const where = ` for ${failure?.platform ?? platforms.join(', ')}`;
+  if (refs.length > 0 && PUSH_FAILURE.test(detail)) return new Error(`Pushing ${refs.join(', ')}${where} failed: ${detail}`);
+  if (!failure) return new Error(`docker buildx build${where} failed: ${detail}`);
+  const excerpt = (lines: readonly string[]): string => (lines.length ? `\n${lines.join('\n')}` : '');
+  const stat = failure.lines.find((l) => / is dynamically linked/.test(l));
+  if (stat) return new Error(`Static check failed${where}: ${stat.replace(/^muslrust-chef-check-static: /, '').replace(/\.+$/, '')}.`);
+  const [first, ...rest] = failure.lines;
+  if (first && /^error/.test(first)) return new Error(`cargo failed in the ${failure.stage} stage${where}: ${first}${excerpt(rest)}`);
+  return new Error(`docker buildx build${where} failed in the ${failure.stage} stage (${failure.step}): ${detail}${excerpt(failure.lines)}`);
+}
+
+/**
+ * Size of the layer cache this build exported, where it can be read cheaply: a registry cache's
+ * manifest (one `imagetools inspect --raw` of the digest buildx reports as `cache.manifest`), or a
+ * local cache directory (its blobs on disk). A gha cache's size is not readable from here.
+ */
+export async function exportedCacheBytes(docker: DockerRunner, buildArgv: readonly string[], metadata: string): Promise<number | undefined> {
+  const i = buildArgv.lastIndexOf('--cache-to');
+  const to = i >= 0 ? (buildArgv[i + 1] ?? '') : '';
+  const opt = (k: string): string | undefined => new RegExp(`(?:^|,)${k}=([^,]+)`).exec(to)?.[1];
+  if (to.startsWith('type=local')) {
+    const dir = opt('dest');
+    return dir ? dirBytes(path.join(dir, 'blobs')) : undefined;
   }
-  const digest = (await docker.run(['docker', 'buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'], { silent: true })).stdout;
-  let d: string | undefined;
+  const ref = opt('ref');
+  if (!to.startsWith('type=registry') || !ref) return undefined;
+  let digest: string | undefined;
   try {
-    d = (JSON.parse(digest) as { digest?: string }).digest;
+    const m = JSON.parse(metadata) as Record<string, unknown>;
+    digest = (JSON.parse(String(m['cache.manifest'] ?? '{}')) as { digest?: string }).digest;
   } catch {
-    d = undefined;
+    digest = undefined;
   }
-  return { digest: d, sizes };
+  if (!digest) return undefined;
+  const r = await docker.run(['docker', 'buildx', 'imagetools', 'inspect', `${ref.replace(/:[^/:]+$/, '')}@${digest}`, '--raw'], { silent: true, allowFailure: true });
+  if (r.exitCode !== 0) return undefined;
+  const layers = (JSON.parse(r.stdout) as { layers?: Array<{ size: number }> }).layers ?? [];
+  return layers.reduce((a, l) => a + l.size, 0);
+}
+
+function dirBytes(dir: string): number | undefined {
+  if (!fs.existsSync(dir)) return undefined;
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
+  return total;
 }

@@ -4,7 +4,7 @@ import { archOf, type Platform } from './platforms.js';
 /** One docker invocation of the plan, exactly as it will run. */
 export interface PlannedCommand {
   /** Stable id the executor dispatches on. */
-  id: 'qemu' | 'buildx-version' | 'builder-create' | 'builder-append' | 'builder-boot' | 'login' | 'build' | 'sbom' | 'merge' | 'inspect' | 'sign' | 'attest';
+  id: 'qemu' | 'buildx-version' | 'builder-create' | 'builder-append' | 'builder-boot' | 'login' | 'previous' | 'build' | 'sbom' | 'merge' | 'inspect' | 'sign' | 'attest';
   argv: string[];
   /** The registry token is written to stdin, never to argv. */
   stdin?: 'password';
@@ -68,6 +68,9 @@ export function buildCommand(o: BuildArgvOptions): PlannedCommand {
   argv.push(`--provenance=${o.provenance === 'min' || o.provenance === 'max' ? `mode=${o.provenance}` : o.provenance}`);
   argv.push(`--sbom=${o.sbom}`);
   argv.push(...o.cacheArgs);
+  // BuildKit's structured progress: stage times, cache hits, cargo's output per step and the
+  // Dockerfile check warnings for the summary; the action prints a plain-style log from it.
+  argv.push('--progress=rawjson');
   argv.push('--metadata-file', o.metadataFile);
   let note: string;
   const rewrite = o.rewriteTimestamp ? ',rewrite-timestamp=true' : '';
@@ -118,10 +121,37 @@ export function mergeCommand(o: { tags: readonly string[]; image: ImageName; dig
   return { id: 'merge', argv, note: `assemble the manifest list of ${o.digests.length} pushed digest(s) under ${o.tags.length} tag(s)` };
 }
 
+/** Stands for the digest buildx reports in its metadata file, in a planned argv (known after the build). */
+export const DIGEST_PLACEHOLDER = '{digest}';
+
+/**
+ * Read the pushed manifest back for per-platform sizes: by digest after a build (exactly what was
+ * pushed, whatever else moved the tag since), by tag after a merge. One call for a single-platform
+ * image (a plain manifest holds its layers); an index needs one more per platform.
+ */
 export function inspectCommand(ref: string): PlannedCommand {
   return {
     id: 'inspect',
-    argv: ['docker', 'buildx', 'imagetools', 'inspect', ref, '--format', '{{json .Manifest}}'],
-    note: 'read back the pushed manifest (digest, per-platform sizes) for the outputs and summary',
+    argv: ['docker', 'buildx', 'imagetools', 'inspect', ref, '--raw'],
+    note: `read back the pushed manifest for per-platform sizes${ref.endsWith(DIGEST_PLACEHOLDER) ? ` (${DIGEST_PLACEHOLDER}: the digest buildx reports)` : ''}`,
   };
+}
+
+/** Read the image the push is about to replace, for the size change in the summary; a missing tag is fine. */
+export function previousCommand(ref: string): PlannedCommand {
+  return {
+    id: 'previous',
+    argv: ['docker', 'buildx', 'imagetools', 'inspect', ref, '--raw'],
+    note: `read ${ref} before it is replaced, for the size change (a missing tag just means a first push)`,
+  };
+}
+
+/**
+ * The tag this build replaces, read before pushing for the size change: `latest` when this build
+ * moves it (a release replaces the previous release), else the first tag that is not a commit tag
+ * (a branch build replaces the branch's last image). Commit tags (`sha-…`) are new by definition.
+ */
+export function previousTag(tags: readonly string[]): string | undefined {
+  const tagOf = (ref: string): string => /:([^/:]+)$/.exec(ref)?.[1] ?? '';
+  return tags.find((t) => tagOf(t) === 'latest') ?? tags.find((t) => !/^sha-[0-9a-f]+$/.test(tagOf(t)));
 }

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
 import { computeMeta, type MetaResult } from '../meta/index.js';
 import { builderCommands, checkBuilderInputs, isLocalDriver, parseAppend, type BuilderOptions } from './builder.js';
-import { buildCommand, inspectCommand, loginCommand, mergeCommand, qemuCommand, sbomExportCommand, type PlannedCommand } from './commands.js';
+import { buildCommand, DIGEST_PLACEHOLDER, inspectCommand, loginCommand, mergeCommand, previousCommand, previousTag, qemuCommand, sbomExportCommand, type PlannedCommand } from './commands.js';
 import { checkPushCredentials } from './auth.js';
 import { ARTIFACTS_STAGE, DEFAULT_MUSLRUST_TAG, renderDockerfile, renderDockerignore, SCRIPTS_CONTEXT } from './dockerfile.js';
 import { muslPreflight } from './preflight.js';
@@ -229,6 +229,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
   // (one more image pull) and removes no builder.
   const builderCmds = builderCommands(builderOpts);
   commands.push(...(inputs.mode === 'merge' ? builderCmds.filter((c) => c.id === 'buildx-version') : builderCmds));
+  // Read before pushing (the push moves the tag); a push by digest replaces no tag.
+  const prev = push && !inputs.pushByDigest ? previousTag(meta.tags) : undefined;
+  if (prev) commands.push(previousCommand(prev));
   if (inputs.mode === 'merge') {
     const image = inputs.images[0];
     if (image) commands.push(mergeCommand({ tags: meta.tags, image, digests: inputs.digests }));
@@ -258,7 +261,9 @@ export function buildPlan(inputs: Inputs, ctx: RunContext, files: PlanFiles, ids
     if (supply.sbom) commands.push(sbomExportCommand(build, { target: ARTIFACTS_STAGE, dest: supply.sbom.exportDir }));
   }
   const firstTag = meta.tags[0];
-  if (push && !inputs.pushByDigest && firstTag) commands.push(inspectCommand(firstTag));
+  const image = inputs.images[0]?.name;
+  if (push && inputs.mode === 'merge' && firstTag) commands.push(inspectCommand(firstTag));
+  else if (push && image) commands.push(inspectCommand(`${image}@${DIGEST_PLACEHOLDER}`));
   if (sign) {
     const names = inputs.images.map((i) => i.name);
     commands.push(...signCommands(sign, names));

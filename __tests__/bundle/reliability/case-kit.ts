@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { startCacheService, type CacheService } from '../../../test/emulator/harness.mjs';
 import { ROOT, type ActionRunner, type StepResult } from '../../helpers/action-runner.js';
+import { failedStep } from '../../helpers/rawjson.js';
 import { annotations, TOKEN, USER, writeTree, type GROUPS, type Outcome } from './observe.js';
 
 // The kit the case tables are written with: the shape of a row, the base inputs, and the fakes and
@@ -134,53 +135,30 @@ export function downloadAttempts(o: Outcome): string[] {
 
 // ---- registry failures as BuildKit prints them ----------------------------------------------------------
 
-export const PUSH_500 = [
-  '#22 exporting to image',
-  '#22 exporting layers 0.3s done',
-  '#22 pushing layers',
-  '#22 ERROR: failed to push docker.io/org/hello:1.2.3: failed commit on ref "layer-sha256:2222": unexpected status from PUT request to https://registry-1.docker.io/v2/org/hello/blobs/uploads/abc: 500 Internal Server Error',
-  '------',
-  ' > exporting to image:',
-  '------',
-  'ERROR: failed to build: failed to solve: failed to push docker.io/org/hello:1.2.3: failed commit on ref "layer-sha256:2222": unexpected status from PUT request to https://registry-1.docker.io/v2/org/hello/blobs/uploads/abc: 500 Internal Server Error',
-  '',
-].join('\n');
+// What buildx --progress=rawjson prints for each failure (as recorded from the real engine, see
+// test/fixtures/rawjson/): the failing step with its log and error, then buildx's final ERROR line.
+const PUSH_ERR = 'failed to push docker.io/org/hello:1.2.3: failed commit on ref "layer-sha256:2222": unexpected status from PUT request to https://registry-1.docker.io/v2/org/hello/blobs/uploads/abc: 500 Internal Server Error';
+export const PUSH_500 = failedStep({ name: 'exporting to image', error: PUSH_ERR, final: PUSH_ERR });
 
-export const PULL_DENIED = [
-  '#3 [linux/arm64 internal] load metadata for docker.io/chainguard/statik:latest',
-  '#3 ERROR: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
-  '------',
-  ' > [linux/arm64 internal] load metadata for docker.io/chainguard/statik:latest:',
-  '------',
-  'ERROR: failed to build: failed to solve: chainguard/statik:latest: failed to resolve source metadata for docker.io/chainguard/statik:latest: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed',
-  '',
-].join('\n');
+const DENIED = 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
+export const PULL_DENIED = failedStep({
+  name: '[linux/arm64 internal] load metadata for docker.io/chainguard/statik:latest',
+  error: DENIED,
+  final: `chainguard/statik:latest: failed to resolve source metadata for docker.io/chainguard/statik:latest: ${DENIED}`,
+});
 
-export const CARGO_FAIL = [
-  '#18 [linux/arm64 builder 6/6] RUN cargo build --release --locked --bin hello',
-  '#18 41.27 error[E0425]: cannot find value `greting` in this scope',
-  '#18 ERROR: process "/bin/sh -c cargo build --release --locked --bin hello" did not complete successfully: exit code: 101',
-  '------',
-  ' > [linux/arm64 builder 6/6] RUN cargo build --release --locked --bin hello:',
-  '41.27 error[E0425]: cannot find value `greting` in this scope',
-  '------',
-  'ERROR: failed to build: failed to solve: process "/bin/sh -c cargo build --release --locked --bin hello" did not complete successfully: exit code: 101',
-  '',
-].join('\n');
+const EXIT_101 = 'process "/bin/sh -c cargo build --release --locked --bin hello" did not complete successfully: exit code: 101';
+export const CARGO_FAIL = failedStep({
+  name: '[linux/arm64 builder 4/4] RUN cargo build --release --locked --bin hello',
+  log: ['   Compiling hello v0.1.0 (/volume/crates/hello)', 'error[E0425]: cannot find value `greting` in this scope', ' --> crates/hello/src/main.rs:3:20', 'error: could not compile `hello` (bin "hello") due to 1 previous error'],
+  error: EXIT_101,
+  final: EXIT_101,
+});
 
 // What image/scripts/muslrust-chef-check-static prints for a glibc binary (trimmed after the fix).
-export const STATIC_MSG = "muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2): the image's runtime has no libc, so it cannot start. Build for the musl target with static linking.";
-export const NOT_STATIC = [
-  '#19 [linux/amd64 builder 6/6] RUN cargo build --release --locked --bin hello',
-  `#19 60.02 ${STATIC_MSG}`,
-  '#19 ERROR: process "/bin/sh -c cargo build --release --locked --bin hello" did not complete successfully: exit code: 1',
-  '------',
-  ' > [linux/amd64 builder 6/6] RUN cargo build --release --locked --bin hello:',
-  `60.02 ${STATIC_MSG}`,
-  '------',
-  'ERROR: failed to build: failed to solve: process "/bin/sh -c cargo build --release --locked --bin hello" did not complete successfully: exit code: 1',
-  '',
-].join('\n');
+const STATIC_MSG = "muslrust-chef-check-static: /out/hello is dynamically linked (interpreter /lib64/ld-linux-x86-64.so.2): the image's runtime has no libc, so it cannot start. Build for the musl target with static linking.";
+const EXIT_1 = EXIT_101.replace('101', '1');
+export const NOT_STATIC = failedStep({ name: '[linux/amd64 builder 4/4] RUN cargo build --release --locked --bin hello', log: ['/out/hello: copied', STATIC_MSG], error: EXIT_1, final: EXIT_1 });
 
 export const fail = (spec: Record<string, { code?: number; stderr: string; times?: number }>) => ({ FAKE_DOCKER_FAIL: JSON.stringify(spec) });
 export const DEBUG = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' };
