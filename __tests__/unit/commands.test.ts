@@ -56,7 +56,7 @@ describe('registry reads around the push (sizes and their change)', () => {
 
   test('build and push: the replaced tag is read before the build, the pushed digest after', () => {
     const p = helloPlan();
-    expect(ids(p)).toEqual(['buildx-version', 'builder-create', 'previous', 'build', 'inspect']);
+    expect(ids(p)).toEqual(['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']);
     expect(argvOf(p, 'previous')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', '127.0.0.1:5000/hello:latest', '--raw']);
     expect(argvOf(p, 'inspect')).toEqual(['docker', 'buildx', 'imagetools', 'inspect', `127.0.0.1:5000/hello@${DIGEST_PLACEHOLDER}`, '--raw']);
   });
@@ -66,16 +66,16 @@ describe('registry reads around the push (sizes and their change)', () => {
   });
 
   test('push by digest replaces no tag: sizes only', () => {
-    expect(ids(helloPlan({ 'push-by-digest': 'true' }))).toEqual(['buildx-version', 'builder-create', 'build', 'inspect']);
+    expect(ids(helloPlan({ 'push-by-digest': 'true' }))).toEqual(['buildx-version', 'builder-create', 'build', 'sbom', 'inspect']);
   });
 
   test('merge: previous before the merge, the new list read by its first tag', () => {
     const p = helloPlan({ mode: 'merge', digests: `sha256:${'1'.repeat(64)}`, platforms: 'linux/amd64,linux/arm64' });
-    expect(ids(p)).toEqual(['buildx-version', 'builder-create', 'previous', 'merge', 'inspect']);
+    expect(ids(p)).toEqual(['buildx-version', 'previous', 'merge', 'inspect']);
     expect(argvOf(p, 'inspect')?.[4]).toBe('127.0.0.1:5000/hello:1.2.3');
   });
 
   test('no push: no registry reads at all', () => {
-    expect(ids(helloPlan({ push: 'false' }))).toEqual(['buildx-version', 'builder-create', 'build']);
+    expect(ids(helloPlan({ push: 'false' }))).toEqual(['buildx-version', 'builder-create', 'build', 'sbom']);
   });
 });

@@ -23,9 +23,10 @@ describe('renderDockerfile, cross-compiling', () => {
     expect(df).toMatch(/^FROM chef AS target-arm64$/m);
     expect(df).toMatch(/^FROM target-\$\{TARGETARCH\} AS builder$/m);
     expect(df).toMatch(/^FROM chainguard\/static:latest AS runtime$/m);
-    // Every FROM but the runtime's derives from chef: nothing else can run on the target platform.
+    // Every FROM but the runtime's derives from chef, and artifacts (the SBOM export) is FROM scratch with
+    // no RUN: nothing can run on the target platform.
     const froms = [...df.matchAll(/^FROM (\S+)(?: (\S+))? AS (\S+)$/gm)].map((m) => m[3]);
-    expect(froms).toEqual(['chef', 'planner', 'target-amd64', 'target-arm64', 'builder', 'runtime']);
+    expect(froms).toEqual(['chef', 'planner', 'target-amd64', 'target-arm64', 'builder', 'artifacts', 'runtime']);
   });
 
   test('the planner holds nothing per-platform, so BuildKit runs it once for all platforms', () => {

@@ -7,7 +7,7 @@ describe('merge mode', () => {
   const digests = `sha256:${'1'.repeat(64)}\nsha256:${'2'.repeat(64)}`;
   test('creates no builder (it only runs imagetools): buildx is checked, nothing is bootstrapped', () => {
     const p = plan({ inputs: { mode: 'merge', digests, tags: 'type=raw,value=e2e' } });
-    expect(ids(p)).toEqual(['login', 'buildx-version', 'merge', 'inspect']);
+    expect(ids(p)).toEqual(['login', 'buildx-version', 'previous', 'merge', 'inspect']);
   });
   test('build mode still creates its docker-container builder', () => {
     expect(ids(plan())).toContain('builder-create');
@@ -37,12 +37,12 @@ describe('rust-toolchain pins reach the generated Dockerfile', () => {
   });
   test('an exact pin uses that muslrust image and its stable toolchain', () => {
     const p = plan({ files: { 'rust-toolchain': '1.90.0\n' } });
-    expect(p.dockerfile.content).toMatch(/^FROM clux\/muslrust:1\.90\.0-stable AS chef$/m);
+    expect(p.dockerfile.content).toMatch(/^FROM (--platform=\$BUILDPLATFORM )?clux\/muslrust:1\.90\.0-stable AS chef$/m);
     expect(p.dockerfile.content).toMatch(/^ENV RUSTUP_TOOLCHAIN=stable$/m);
   });
   test('with builder-image the pin is installed in that image too', () => {
     const p = plan({ inputs: { 'builder-image': 'org/muslrust-chef:1.98.0' }, files: { 'rust-toolchain.toml': '[toolchain]\nchannel = "1.90.0"\n' } });
-    expect(p.dockerfile.content).toMatch(/^FROM org\/muslrust-chef:1\.98\.0 AS chef\n# .*\n# .*\nRUN rustup toolchain install 1\.90\.0 /m);
+    expect(p.dockerfile.content).toMatch(/^FROM (--platform=\$BUILDPLATFORM )?org\/muslrust-chef:1\.98\.0 AS chef\n# .*\n# .*\nRUN rustup toolchain install 1\.90\.0 /m);
   });
   test('a bad pin fails the plan, naming the file and the value', () => {
     expect(() => plan({ files: { 'rust-toolchain.toml': '[toolchain]\nchannel = "1.85.0-aarch64-apple-darwin"\n' } })).toThrow(/rust-toolchain.toml pins channel "1.85.0-aarch64-apple-darwin", which names a host/);
@@ -85,7 +85,7 @@ describe('[build] target-dir', () => {
     const df = p.dockerfile.content;
     expect(df.indexOf('ENV CARGO_TARGET_DIR=/volume/build/out')).toBeGreaterThan(df.indexOf('FROM chef AS builder'));
     expect(df.indexOf('ENV CARGO_TARGET_DIR=/volume/build/out')).toBeLessThan(df.indexOf('cargo chef cook'));
-    expect(df.match(/id=muslrust-chef-target-\$\{TARGETARCH\},target=\/volume\/build\/out,/g)).toHaveLength(2);
+    expect(df.match(/id=muslrust-chef-\$\{MUSLRUST_CHEF_SCOPE\}-target-\$\{TARGETARCH\},target=\/volume\/build\/out,/g)).toHaveLength(2);
     expect(df).not.toContain('target=/volume/target');
     expect(p.dockerfile.ignoreContent).toContain('\n/build/out\n');
   });

@@ -45,7 +45,7 @@ describe('buildPlan (pure)', () => {
     ['qemu: false never installs', { qemu: 'false' }, {}, ['buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
     ['driver docker: no builder to create', { platforms: 'linux/amd64', driver: 'docker' }, {}, ['buildx-version', 'previous', 'build', 'sbom', 'inspect']],
     ['push: false has nothing to inspect', { platforms: 'linux/amd64', push: 'false' }, {}, ['buildx-version', 'builder-create', 'build', 'sbom']],
-    ['credentials: the login comes first, before anything is pulled', { username: 'u', password: 'p' }, {}, ['login', 'qemu', 'buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
+    ['credentials: the login comes first, before anything is pulled', { cross: 'false', username: 'u', password: 'p' }, {}, ['login', 'qemu', 'buildx-version', 'builder-create', 'previous', 'build', 'sbom', 'inspect']],
     ['merge mode: buildx is checked, no builder is created', { mode: 'merge', digests: `sha256:${'a'.repeat(64)}` }, {}, ['buildx-version', 'previous', 'merge', 'inspect']],
   ])('%s', (_name, over, idsOver, want) => {
     expect(ids_(plan(over, ctx(), over.mode === 'merge' ? { context: '/w' } : files, { ...ids, ...idsOver }))).toEqual(want);
@@ -210,7 +210,7 @@ describe('buildPlan: reproducible, auditable, SBOM, signing (issue 14)', () => {
 
   test('merge mode signs the merged index; no SBOM export, no SOURCE_DATE_EPOCH', () => {
     const p = plan({ mode: 'merge', digests: `sha256:${'a'.repeat(64)}`, sign: 'true', 'cosign-key': KEY }, ctx(), { context: '/w' });
-    expect(p.commands.map((c) => c.id)).toEqual(['buildx-version', 'builder-create', 'merge', 'inspect', 'sign']);
+    expect(p.commands.map((c) => c.id)).toEqual(['buildx-version', 'previous', 'merge', 'inspect', 'sign']);
   });
 });
 
