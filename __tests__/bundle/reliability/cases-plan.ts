@@ -39,7 +39,7 @@ export const PLAN_CASES: Case[] = [
         check: (o) => {
           const df = fs.readFileSync(o.main.outputs.dockerfile ?? '', 'utf8');
           const lines = df.split('\n').filter((l) => /rustup|RUSTUP_TOOLCHAIN/.test(l) && !l.startsWith('#'));
-          expect(lines).toEqual(['RUN rustup toolchain install 1.85 --no-self-update --profile minimal --target "$(uname -m)-unknown-linux-musl" --component rust-src \\', ' && rustup run 1.85 rustc --version', 'ENV RUSTUP_TOOLCHAIN=1.85']);
+          expect(lines).toEqual(['RUN rustup toolchain install 1.85 --no-self-update --profile minimal --target "$(uname -m)-unknown-linux-musl" --component rust-src \\', ' && rustup run 1.85 rustc --version', 'ENV RUSTUP_TOOLCHAIN=1.85', 'RUN rustup target add x86_64-unknown-linux-musl aarch64-unknown-linux-musl']);
           return lines.map((l) => `Dockerfile: ${l.trim()}`);
         },
       };
