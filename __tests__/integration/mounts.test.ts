@@ -126,6 +126,21 @@ describe('prepare / commit: mtimes by content', () => {
     expect(mtime('src/main.rs')).toBeGreaterThan(mtime('target/release/app'));
   });
 
+  test('outputs whose mtimes lost their fraction (the cache dance copies target/ with busybox cp -a): unchanged sources still look built', () => {
+    expect(run('prepare').status).toBe(0);
+    sleep(20);
+    const built = compile('app');
+    const whole = new Date(Number(built / 1_000_000_000n) * 1000);
+    fs.utimesSync(path.join(dir, 'target/release/app'), whole, whole);
+    expect(run('commit').status).toBe(0);
+    checkout();
+    write('src/main.rs', 'fn main() { /* changed */ }\n');
+    expect(run('prepare').status).toBe(0);
+    expect(mtime('src/lib.rs')).toBeLessThanOrEqual(mtime('target/release/app'));
+    expect(mtime('Cargo.toml')).toBeLessThanOrEqual(mtime('target/release/app'));
+    expect(mtime('src/main.rs')).toBeGreaterThan(mtime('target/release/app'));
+  });
+
   test('a file name the record cannot hold (a newline) stays fresh', () => {
     write('src/odd\nname.rs', 'x\n');
     run('prepare');
