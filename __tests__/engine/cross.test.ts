@@ -64,7 +64,7 @@ describe('engine: cross-compiled linux/arm64 with no QEMU (stand-in builder)', (
     const main = await runner.main({ ...inputs, platforms: 'linux/arm64', push: 'false' });
     expect({ code: main.code, log: main.code === 1 ? '' : describeStep(main) }).toEqual({ code: 1, log: '' });
     expect(errors(main).join('\n')).toMatch(
-      /Static check failed: muslrust-chef-check-static: \/out\/hello is an ELF64 x86-64 executable, but the target platform is linux\/arm64 \(aarch64\).*docker buildx build for linux\/arm64 failed/,
+      /^::error::Static check failed for linux\/arm64: \/out\/hello is an ELF64 x86-64 executable, but the target platform is linux\/arm64 \(aarch64\)/,
     );
     expect((await runner.post()).code).toBe(0);
   });

@@ -34,7 +34,7 @@ describe('engine: BuildKit --check of the generated Dockerfiles', () => {
         const file = dry.outputs.dockerfile ?? '';
         expect({ what, exists: fs.existsSync(file) }).toEqual({ what, exists: true });
         const text = fs.readFileSync(file, 'utf8');
-        expect(text).toContain(builderImage ? `FROM ${builderImage} AS chef` : `FROM clux/muslrust:${DEFAULT_MUSLRUST_TAG} AS chef`);
+        expect(text).toMatch(new RegExp(`^FROM (--platform=\\$BUILDPLATFORM )?${(builderImage || `clux/muslrust:${DEFAULT_MUSLRUST_TAG}`).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} AS chef$`, 'm'));
         expect(text.includes('--mount=type=cache')).toBe(cacheMounts === 'true');
         first ||= file;
         const check = docker(['buildx', 'build', '--builder', 'default', '--check', '-f', file, '--build-context', `muslrust-chef-scripts=${path.join(ROOT, 'image', 'scripts')}`, path.join(ROOT, 'examples', 'hello')], {

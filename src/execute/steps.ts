@@ -85,7 +85,8 @@ export function explainBuildFailure(output: string, failure: BuildFailure | unde
   if (refs.length > 0 && PUSH_FAILURE.test(detail)) return new Error(`Pushing ${refs.join(', ')}${where} failed: ${detail}`);
   if (!failure) return new Error(`docker buildx build${where} failed: ${detail}`);
   const excerpt = (lines: readonly string[]): string => (lines.length ? `\n${lines.join('\n')}` : '');
-  const stat = failure.lines.find((l) => / is dynamically linked/.test(l));
+  // The static check's own verdict: a dynamically linked binary, or one built for another CPU.
+  const stat = failure.lines.find((l) => / is dynamically linked|, but the target platform is /.test(l));
   if (stat) return new Error(`Static check failed${where}: ${stat.replace(/^muslrust-chef-check-static: /, '').replace(/\.+$/, '')}.`);
   const [first, ...rest] = failure.lines;
   if (first && /^error/.test(first)) return new Error(`cargo failed in the ${failure.stage} stage${where}: ${first}${excerpt(rest)}`);

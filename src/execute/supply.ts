@@ -3,6 +3,7 @@ import elfy from 'elfy';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Docker, type DockerRunner } from './docker.js';
+import { errorMessage } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { PlannedCommand } from '../plan/commands.js';
 import type { Plan } from '../plan/index.js';
@@ -33,7 +34,15 @@ export function writeCrateSboms(plan: Plan, version: string): SbomResult | undef
   for (const { platform, file } of sbom.files) {
     // platform-split=true: <dest>/linux_amd64/<bin>
     const exported = path.join(sbom.exportDir, platform.replace(/\//g, '_'), bin);
-    const section = depSection(exported);
+    let section: Uint8Array | undefined;
+    try {
+      section = depSection(exported);
+    } catch (e) {
+      if (!fs.existsSync(exported)) throw e;
+      // Not an ELF with section headers elfy can read: no SBOM, but the image itself is fine.
+      core.warning(`No crate SBOM for ${platform}: ${bin} could not be read as an ELF file (${errorMessage(e)}).`);
+      continue;
+    }
     if (!section) {
       core.warning(`No crate SBOM for ${platform}: the binary has no ${DEP_SECTION} section, so the builder image has no cargo-auditable. Add it (docs/builder-image.md), or set auditable: false and sbom: false.`);
       continue;
