@@ -3,7 +3,7 @@
 import { describeStep, errors } from '../helpers/action-runner.js';
 import { AMD64, ARM64, cookStep, compileStep } from './build-log.js';
 import { cacheSuite, freshBuilder, editSource } from './cache-kit.js';
-import { bringUpEngine, engineTest, REGISTRY, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
+import { bringUpEngine, engineTest, REGISTRY, STANDIN_BUILDER, STANDIN_EMULATED, STANDIN_SUPPLY } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -18,10 +18,7 @@ describe('engine: Cargo cache mounts through @actions/cache and the bundled acti
       image: `${REGISTRY}/${repo}`,
       'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: `${AMD64},${ARM64}`,
-      // The emulated path, whose steps the log names per platform (cross.test.ts covers the default);
-      // the engine's own binfmt runs the stand-in (the pinned binfmt image is on Docker Hub).
-      cross: 'false',
-      qemu: 'false',
+      ...STANDIN_EMULATED,
       driver: 'docker',
       push: 'true',
       cache: 'gha',

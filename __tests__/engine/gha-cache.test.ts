@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import { DIST, type StepResult } from '../helpers/action-runner.js';
 import { AMD64, ARM64, TRIPLE, CREATED_LABEL, stepName, step, cookStep, compileStep, sourcesStep, expectCookNotRun } from './build-log.js';
 import { cacheSuite, pushedImages, timeless, freshBuilder, editSource, type PlatformImage } from './cache-kit.js';
-import { bringUpEngine, engineTest, deleteTag, REGISTRY, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
+import { bringUpEngine, engineTest, deleteTag, REGISTRY, STANDIN_BUILDER, STANDIN_EMULATED, STANDIN_SUPPLY } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -54,12 +54,7 @@ describe('engine: gha layer cache through the emulator, through the bundled acti
       image,
       'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: platforms.join(','),
-      // The emulated path (every platform's stages on its own platform), whose steps the log names
-      // per platform; the cross-compiled default is covered by cross.test.ts.
-      cross: 'false',
-      // The engine's own binfmt (QEMU 7.2) runs the stand-in's busybox; the pinned binfmt image the
-      // action would install over it is on Docker Hub, which this machine cannot reach.
-      qemu: 'false',
+      ...STANDIN_EMULATED,
       driver: 'docker',
       push: 'true',
       cache: 'gha',

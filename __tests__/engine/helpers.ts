@@ -25,6 +25,13 @@ export const RUST_BUILDER = `${REGISTRY}/muslrust-chef-rust:test`;
 /** Its cross variant: also compiles for aarch64-unknown-linux-gnu from amd64, without QEMU. */
 export const RUST_CROSS_BUILDER = `${REGISTRY}/muslrust-chef-rust:cross`;
 /**
+ * Inputs for 2-platform stand-in tests that prove the emulated path (every platform's stages on its
+ * own platform, named per platform in the log; cross.test.ts covers the cross-compiled default). The
+ * engine's own binfmt runs the stand-in: the pinned binfmt image the action would install is on
+ * Docker Hub, which this machine cannot reach.
+ */
+export const STANDIN_EMULATED = { cross: 'false', qemu: 'false' } as const;
+/**
  * Inputs for builds with STANDIN_BUILDER: its cargo compiles nothing and has no cargo-auditable, so
  * there is no dependency list to embed or read (the supply-chain test covers those with real Rust).
  */

@@ -1,7 +1,7 @@
 // Engine: `cache: registry` (test 3 of the cache tests; see gha-cache.test.ts for the setting).
 import { AMD64, ARM64, CREATED_LABEL, cookStep, compileStep, sourcesStep, expectCookNotRun } from './build-log.js';
 import { cacheSuite, registryGet, pushedImages, freshBuilder, type Manifest } from './cache-kit.js';
-import { bringUpEngine, engineTest, deleteTag, REGISTRY, registryDigest, STANDIN_BUILDER, STANDIN_SUPPLY } from './helpers.js';
+import { bringUpEngine, engineTest, deleteTag, REGISTRY, registryDigest, STANDIN_BUILDER, STANDIN_EMULATED, STANDIN_SUPPLY } from './helpers.js';
 
 const engine = bringUpEngine();
 const it = engineTest(engine);
@@ -16,10 +16,7 @@ describe('engine: registry layer cache through the bundled action (stand-in buil
       image: `${REGISTRY}/${repo}`,
       'builder-image': STANDIN_BUILDER, ...STANDIN_SUPPLY,
       platforms: `${AMD64},${ARM64}`,
-      // The emulated path, whose steps the log names per platform (cross.test.ts covers the default);
-      // the engine's own binfmt runs the stand-in (the pinned binfmt image is on Docker Hub).
-      cross: 'false',
-      qemu: 'false',
+      ...STANDIN_EMULATED,
       driver: 'docker',
       push: 'true',
       cache: 'registry',

@@ -45,7 +45,7 @@ describe('engine: the job summary (stand-in builder)', () => {
     const size = registrySize(`${IMAGE}@${first.outputs.digest}`);
     expect(first.summary).toContain(`| linux/amd64 | ${humanBytes(size.bytes)} | ${humanBytes(size.last)} | first push | \`${first.outputs.digest!.slice(0, 19)}…\` |`);
     // The log is BuildKit's progress rendered plain-style, not raw JSON.
-    expect(first.stdout).toMatch(/^#\d+ \[builder 4\/4\] RUN cargo build/m);
+    expect(first.stdout).toMatch(/^#\d+ \[builder 5\/5\] RUN (if command -v cargo-auditable .*then )?cargo (auditable )?build/m);
     expect(first.stdout).toMatch(/^#\d+ \d+\.\d{3} +Compiling hello -> target\/x86_64-unknown-linux-musl\/release\/hello/m);
     expect(first.stdout).not.toMatch(/^\{"(vertexes|statuses|logs)"/m);
 

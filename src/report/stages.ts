@@ -51,7 +51,8 @@ export function parseStepName(name: string): StepName {
 
 /**
  * The stage a step belongs to. For the generated Dockerfile, the builder stage is split where
- * cargo-chef splits it: the recipe copy and `cargo chef cook` are "cook", the rest is "build".
+ * cargo-chef splits it: what precedes the dependency layer (the path-remap rustc wrapper, the recipe
+ * copy) and `cargo chef cook` are "cook", the rest is "build".
  */
 export function stageOf(s: StepName, generated: boolean): string {
   switch (s.kind) {
@@ -65,7 +66,7 @@ export function stageOf(s: StepName, generated: boolean): string {
     case 'export':
       return 'export/push';
     case 'step':
-      if (generated && s.stage === 'builder') return /cargo chef cook|^COPY --from=planner /.test(s.instruction) ? 'cook' : 'build';
+      if (generated && s.stage === 'builder') return /cargo chef cook|^COPY --from=planner |muslrust-chef-rustc/.test(s.instruction) ? 'cook' : 'build';
       return s.stage ?? 'image';
   }
 }
