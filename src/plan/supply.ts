@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { Input, type Inputs } from '../inputs.js';
-import type { PlannedCommand } from './commands.js';
+import { DIGEST_PLACEHOLDER, type PlannedCommand } from './commands.js';
 import type { Platform } from './platforms.js';
 
 // Supply-chain decisions of the plan (pure): which time the image claims, whether and how it is
@@ -10,7 +10,6 @@ import type { Platform } from './platforms.js';
 export const SOURCE_DATE_EPOCH = 'SOURCE_DATE_EPOCH';
 /** cosign reads the key from this variable (`--key env://…`): the key never reaches argv. */
 export const COSIGN_KEY_ENV = 'COSIGN_PRIVATE_KEY';
-export const DIGEST_PLACEHOLDER = '{digest}';
 export const platformDigestPlaceholder = (p: string): string => `{digest:${p}}`;
 
 export interface SourceDate {
